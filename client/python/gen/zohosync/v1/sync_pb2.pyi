@@ -1,0 +1,318 @@
+from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+ACTION_ARCHIVE: Action
+ACTION_CREATE: Action
+ACTION_LINK: Action
+ACTION_UNCHANGED: Action
+ACTION_UNSPECIFIED: Action
+ACTION_UPDATE: Action
+DESCRIPTOR: _descriptor.FileDescriptor
+PHASE_ARCHIVING: Phase
+PHASE_CONNECTING: Phase
+PHASE_DONE: Phase
+PHASE_SYNCING: Phase
+PHASE_UNSPECIFIED: Phase
+RUN_KIND_FULL: RunKind
+RUN_KIND_RETRY_FAILED: RunKind
+RUN_KIND_SMART: RunKind
+RUN_KIND_UNSPECIFIED: RunKind
+RUN_STATE_CANCELLED: RunState
+RUN_STATE_FAILED: RunState
+RUN_STATE_PARTIAL: RunState
+RUN_STATE_RUNNING: RunState
+RUN_STATE_SUCCEEDED: RunState
+RUN_STATE_UNSPECIFIED: RunState
+RUN_TRIGGER_MANUAL: RunTrigger
+RUN_TRIGGER_SCHEDULE: RunTrigger
+RUN_TRIGGER_UNSPECIFIED: RunTrigger
+
+class CancelRunRequest(_message.Message):
+    __slots__ = ["run_id"]
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    def __init__(self, run_id: _Optional[str] = ...) -> None: ...
+
+class CancelRunResponse(_message.Message):
+    __slots__ = ["run"]
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    run: Run
+    def __init__(self, run: _Optional[_Union[Run, _Mapping]] = ...) -> None: ...
+
+class Counts(_message.Message):
+    __slots__ = ["archived", "created", "failed", "image_bytes_downloaded", "image_bytes_sent", "images_cleared", "images_downloaded", "images_failed", "images_unchanged", "seen", "unchanged", "updated"]
+    ARCHIVED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_CLEARED_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_DOWNLOADED_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_FAILED_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_UNCHANGED_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_BYTES_DOWNLOADED_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_BYTES_SENT_FIELD_NUMBER: _ClassVar[int]
+    SEEN_FIELD_NUMBER: _ClassVar[int]
+    UNCHANGED_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_FIELD_NUMBER: _ClassVar[int]
+    archived: int
+    created: int
+    failed: int
+    image_bytes_downloaded: int
+    image_bytes_sent: int
+    images_cleared: int
+    images_downloaded: int
+    images_failed: int
+    images_unchanged: int
+    seen: int
+    unchanged: int
+    updated: int
+    def __init__(self, seen: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., archived: _Optional[int] = ..., failed: _Optional[int] = ..., images_downloaded: _Optional[int] = ..., images_unchanged: _Optional[int] = ..., images_failed: _Optional[int] = ..., image_bytes_downloaded: _Optional[int] = ..., images_cleared: _Optional[int] = ..., image_bytes_sent: _Optional[int] = ...) -> None: ...
+
+class FieldChange(_message.Message):
+    __slots__ = ["field", "new_value", "old_value"]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    NEW_VALUE_FIELD_NUMBER: _ClassVar[int]
+    OLD_VALUE_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    new_value: str
+    old_value: str
+    def __init__(self, field: _Optional[str] = ..., old_value: _Optional[str] = ..., new_value: _Optional[str] = ...) -> None: ...
+
+class GetRunRequest(_message.Message):
+    __slots__ = ["run_id"]
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    def __init__(self, run_id: _Optional[str] = ...) -> None: ...
+
+class GetRunResponse(_message.Message):
+    __slots__ = ["run"]
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    run: Run
+    def __init__(self, run: _Optional[_Union[Run, _Mapping]] = ...) -> None: ...
+
+class GetStatusRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class GetStatusResponse(_message.Message):
+    __slots__ = ["consecutive_failures", "current_run", "last_full_sync_at", "last_run", "last_successful_run", "next_run_at", "next_run_kind", "products_failed", "products_tracked", "recent_errors", "schedule_disabled_reason", "schedule_enabled", "server_version"]
+    CONSECUTIVE_FAILURES_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_RUN_FIELD_NUMBER: _ClassVar[int]
+    LAST_FULL_SYNC_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_RUN_FIELD_NUMBER: _ClassVar[int]
+    LAST_SUCCESSFUL_RUN_FIELD_NUMBER: _ClassVar[int]
+    NEXT_RUN_AT_FIELD_NUMBER: _ClassVar[int]
+    NEXT_RUN_KIND_FIELD_NUMBER: _ClassVar[int]
+    PRODUCTS_FAILED_FIELD_NUMBER: _ClassVar[int]
+    PRODUCTS_TRACKED_FIELD_NUMBER: _ClassVar[int]
+    RECENT_ERRORS_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_DISABLED_REASON_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]
+    consecutive_failures: int
+    current_run: Run
+    last_full_sync_at: _timestamp_pb2.Timestamp
+    last_run: Run
+    last_successful_run: Run
+    next_run_at: _timestamp_pb2.Timestamp
+    next_run_kind: RunKind
+    products_failed: int
+    products_tracked: int
+    recent_errors: _containers.RepeatedCompositeFieldContainer[ItemError]
+    schedule_disabled_reason: str
+    schedule_enabled: bool
+    server_version: str
+    def __init__(self, current_run: _Optional[_Union[Run, _Mapping]] = ..., last_run: _Optional[_Union[Run, _Mapping]] = ..., last_successful_run: _Optional[_Union[Run, _Mapping]] = ..., products_tracked: _Optional[int] = ..., products_failed: _Optional[int] = ..., schedule_enabled: bool = ..., next_run_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., next_run_kind: _Optional[_Union[RunKind, str]] = ..., schedule_disabled_reason: _Optional[str] = ..., consecutive_failures: _Optional[int] = ..., recent_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., server_version: _Optional[str] = ..., last_full_sync_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ItemError(_message.Message):
+    __slots__ = ["name", "odoo_id", "reason", "stage", "zoho_item_id"]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ODOO_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    ZOHO_ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    odoo_id: int
+    reason: str
+    stage: str
+    zoho_item_id: str
+    def __init__(self, zoho_item_id: _Optional[str] = ..., name: _Optional[str] = ..., reason: _Optional[str] = ..., stage: _Optional[str] = ..., odoo_id: _Optional[int] = ...) -> None: ...
+
+class ListRunsRequest(_message.Message):
+    __slots__ = ["page_size", "page_token"]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListRunsResponse(_message.Message):
+    __slots__ = ["next_page_token", "runs", "total_size"]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RUNS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    next_page_token: str
+    runs: _containers.RepeatedCompositeFieldContainer[Run]
+    total_size: int
+    def __init__(self, runs: _Optional[_Iterable[_Union[Run, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class PlannedChange(_message.Message):
+    __slots__ = ["action", "fields", "name", "note", "odoo_id", "zoho_item_id"]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    ODOO_ID_FIELD_NUMBER: _ClassVar[int]
+    ZOHO_ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    action: Action
+    fields: _containers.RepeatedCompositeFieldContainer[FieldChange]
+    name: str
+    note: str
+    odoo_id: int
+    zoho_item_id: str
+    def __init__(self, zoho_item_id: _Optional[str] = ..., name: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., odoo_id: _Optional[int] = ..., fields: _Optional[_Iterable[_Union[FieldChange, _Mapping]]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class Progress(_message.Message):
+    __slots__ = ["counts", "done", "items_per_second", "phase", "total"]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    PHASE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    counts: Counts
+    done: int
+    items_per_second: float
+    phase: Phase
+    total: int
+    def __init__(self, phase: _Optional[_Union[Phase, str]] = ..., total: _Optional[int] = ..., done: _Optional[int] = ..., counts: _Optional[_Union[Counts, _Mapping]] = ..., items_per_second: _Optional[float] = ...) -> None: ...
+
+class Run(_message.Message):
+    __slots__ = ["dry_run", "duration", "error", "error_reason", "finished_at", "id", "item_errors", "kind", "odoo_calls", "progress", "started_at", "state", "trigger", "warnings", "zoho_calls"]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ERROR_REASON_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ERRORS_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ODOO_CALLS_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    ZOHO_CALLS_FIELD_NUMBER: _ClassVar[int]
+    dry_run: bool
+    duration: _duration_pb2.Duration
+    error: str
+    error_reason: str
+    finished_at: _timestamp_pb2.Timestamp
+    id: str
+    item_errors: _containers.RepeatedCompositeFieldContainer[ItemError]
+    kind: RunKind
+    odoo_calls: int
+    progress: Progress
+    started_at: _timestamp_pb2.Timestamp
+    state: RunState
+    trigger: RunTrigger
+    warnings: _containers.RepeatedCompositeFieldContainer[Warning]
+    zoho_calls: int
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[RunKind, str]] = ..., trigger: _Optional[_Union[RunTrigger, str]] = ..., dry_run: bool = ..., state: _Optional[_Union[RunState, str]] = ..., started_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., progress: _Optional[_Union[Progress, _Mapping]] = ..., error: _Optional[str] = ..., error_reason: _Optional[str] = ..., item_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., warnings: _Optional[_Iterable[_Union[Warning, _Mapping]]] = ..., zoho_calls: _Optional[int] = ..., odoo_calls: _Optional[int] = ...) -> None: ...
+
+class RunEvent(_message.Message):
+    __slots__ = ["batch_done", "finished", "item_error", "joined", "phase_changed", "planned_change", "progress", "run_id", "sequence", "time", "warning"]
+    BATCH_DONE_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ERROR_FIELD_NUMBER: _ClassVar[int]
+    JOINED_FIELD_NUMBER: _ClassVar[int]
+    PHASE_CHANGED_FIELD_NUMBER: _ClassVar[int]
+    PLANNED_CHANGE_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    WARNING_FIELD_NUMBER: _ClassVar[int]
+    batch_done: int
+    finished: Run
+    item_error: ItemError
+    joined: Run
+    phase_changed: Phase
+    planned_change: PlannedChange
+    progress: Progress
+    run_id: str
+    sequence: int
+    time: _timestamp_pb2.Timestamp
+    warning: Warning
+    def __init__(self, run_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., progress: _Optional[_Union[Progress, _Mapping]] = ..., joined: _Optional[_Union[Run, _Mapping]] = ..., phase_changed: _Optional[_Union[Phase, str]] = ..., batch_done: _Optional[int] = ..., item_error: _Optional[_Union[ItemError, _Mapping]] = ..., planned_change: _Optional[_Union[PlannedChange, _Mapping]] = ..., warning: _Optional[_Union[Warning, _Mapping]] = ..., finished: _Optional[_Union[Run, _Mapping]] = ...) -> None: ...
+
+class RunSyncRequest(_message.Message):
+    __slots__ = ["dry_run", "kind"]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    dry_run: bool
+    kind: RunKind
+    def __init__(self, kind: _Optional[_Union[RunKind, str]] = ..., dry_run: bool = ...) -> None: ...
+
+class RunSyncResponse(_message.Message):
+    __slots__ = ["event"]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    event: RunEvent
+    def __init__(self, event: _Optional[_Union[RunEvent, _Mapping]] = ...) -> None: ...
+
+class StartSyncRequest(_message.Message):
+    __slots__ = ["dry_run", "kind"]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    dry_run: bool
+    kind: RunKind
+    def __init__(self, kind: _Optional[_Union[RunKind, str]] = ..., dry_run: bool = ...) -> None: ...
+
+class StartSyncResponse(_message.Message):
+    __slots__ = ["already_running", "run"]
+    ALREADY_RUNNING_FIELD_NUMBER: _ClassVar[int]
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    already_running: bool
+    run: Run
+    def __init__(self, run: _Optional[_Union[Run, _Mapping]] = ..., already_running: bool = ...) -> None: ...
+
+class Warning(_message.Message):
+    __slots__ = ["code", "message", "zoho_item_id"]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    ZOHO_ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    message: str
+    zoho_item_id: str
+    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., zoho_item_id: _Optional[str] = ...) -> None: ...
+
+class WatchRunRequest(_message.Message):
+    __slots__ = ["run_id"]
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    def __init__(self, run_id: _Optional[str] = ...) -> None: ...
+
+class WatchRunResponse(_message.Message):
+    __slots__ = ["event"]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    event: RunEvent
+    def __init__(self, event: _Optional[_Union[RunEvent, _Mapping]] = ...) -> None: ...
+
+class RunKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class RunTrigger(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class RunState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class Phase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
