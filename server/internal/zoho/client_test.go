@@ -1,0 +1,269 @@
+package zoho_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zohosync/zohosync/server/internal/zoho"
+	"github.com/zohosync/zohosync/server/internal/zoho/zohotest"
+)
+
+// fastRetry keeps tests quick while exercising every retry path.
+var fastRetry = zoho.RetryPolicy{MaxAttempts: 6, BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond, RateLimitDelay: 20 * time.Millisecond}
+
+func newPair(t *testing.T, opts zohotest.Options) (*zohotest.Server, *zoho.Client) {
+	t.Helper()
+	em := zohotest.NewServer(opts)
+	t.Cleanup(em.Close)
+	cfg := em.Config()
+	c := zoho.New(zoho.Config{
+		AccountsURL:       em.URL,
+		BooksURL:          em.URL + "/books/v3",
+		InventoryURL:      em.URL + "/inventory/v1",
+		ClientID:          cfg.ClientID,
+		ClientSecret:      cfg.ClientSecret,
+		RefreshToken:      cfg.RefreshToken,
+		OrganizationID:    cfg.OrgID,
+		RequestsPerMinute: 6000, // the limiter's pacing is not what these tests measure
+		MaxConcurrency:    4,
+		Retry:             fastRetry,
+		Now:               opts.Now,
+	})
+	return em, c
+}
+
+func listAll(ctx context.Context, c *zoho.Client, src zoho.Source) ([]zoho.Item, int, error) {
+	var all []zoho.Item
+	for page := 1; ; page++ {
+		p, err := c.ListItems(ctx, src, page)
+		if err != nil {
+			return nil, page, err
+		}
+		all = append(all, p.Items...)
+		if !p.HasMore {
+			return all, page, nil
+		}
+	}
+}
+
+func TestListItemsPagesEverythingIncludingInactive(t *testing.T) {
+	for _, src := range []zoho.Source{zoho.Books, zoho.Inventory} {
+		t.Run(string(src), func(t *testing.T) {
+			em, c := newPair(t, zohotest.Options{})
+			em.Seed(450, 7)
+			items, pages, err := listAll(context.Background(), c, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items) != 450 || pages != 3 {
+				t.Fatalf("got %d items in %d pages, want 450 in 3", len(items), pages)
+			}
+			inactive := 0
+			for _, it := range items {
+				if !it.Active() {
+					inactive++
+				}
+				if len(it.ID) < 16 {
+					t.Fatalf("id %q lost precision", it.ID)
+				}
+			}
+			if inactive == 0 {
+				t.Fatal("no inactive items listed: filter_by=Status.All not sent")
+			}
+			if got := em.Stats().TokensMinted; got != 1 {
+				t.Fatalf("minted %d tokens for one run, want 1", got)
+			}
+		})
+	}
+}
+
+func TestItemValuesAreReadTolerantly(t *testing.T) {
+	em, c := newPair(t, zohotest.Options{})
+	em.PutItem(zohotest.Item{ItemID: "9007199254740993123", Name: "Tile ✓", Status: "active", Rate: 12.5, ReorderLevel: "",
+		Description: "Box of 10\n<b>Frost</b>", Unit: "pcs", LastModifiedTime: time.Date(2024, 6, 11, 17, 42, 19, 0, time.FixedZone("", 19800))})
+	p, err := c.ListItems(context.Background(), zoho.Books, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Items) != 1 {
+		t.Fatalf("got %d items", len(p.Items))
+	}
+	it := p.Items[0]
+	if it.ID != "9007199254740993123" {
+		t.Errorf("id = %q", it.ID)
+	}
+	if v, ok, err := it.Number("rate"); !ok || err != nil || v != 12.5 {
+		t.Errorf("rate = %v %v %v", v, ok, err)
+	}
+	if _, ok, err := it.Number("reorder_level"); ok || err != nil {
+		t.Errorf("empty reorder_level: ok=%v err=%v", ok, err)
+	}
+	stored, _ := em.Item(it.ID)
+	if got := it.LastModified(); !got.Equal(stored.LastModifiedTime.Truncate(time.Second)) {
+		t.Errorf("last modified = %v, want %v (offset applied)", got, stored.LastModifiedTime)
+	}
+	if it.Name() != "Tile ✓" || !strings.Contains(it.Str("description"), "<b>Frost</b>") {
+		t.Errorf("name/description = %q / %q", it.Name(), it.Str("description"))
+	}
+}
+
+func TestTransientFaultsAreRetried(t *testing.T) {
+	for _, kind := range []zohotest.FaultKind{zohotest.FaultHTTP500, zohotest.Fault503HTML, zohotest.FaultTruncatedJSON,
+		zohotest.Fault429, zohotest.FaultConcurrency1070, zohotest.FaultTokenExpired, zohotest.FaultDropConnection} {
+		t.Run(kind.String(), func(t *testing.T) {
+			em, c := newPair(t, zohotest.Options{})
+			em.Seed(250, 1)
+			times := 2
+			if kind == zohotest.FaultTokenExpired {
+				times = 1 // a rejected token is refreshed once, at once
+			}
+			em.Inject(zohotest.Fault{Kind: kind, Path: "/items", Times: times})
+			items, _, err := listAll(context.Background(), c, zoho.Books)
+			if err != nil {
+				t.Fatalf("run failed on %v: %v", kind, err)
+			}
+			if len(items) != 250 {
+				t.Fatalf("got %d items, want 250", len(items))
+			}
+		})
+	}
+}
+
+func TestQuotaStopsWithAClearMessage(t *testing.T) {
+	for _, kind := range []zohotest.FaultKind{zohotest.FaultQuota45, zohotest.FaultQuota45HTTP200} {
+		t.Run(kind.String(), func(t *testing.T) {
+			em, c := newPair(t, zohotest.Options{})
+			em.Seed(10, 1)
+			em.Inject(zohotest.Fault{Kind: kind, Path: "/items"})
+			_, err := c.ListItems(context.Background(), zoho.Books, 1)
+			if !zoho.IsKind(err, zoho.KindQuota) || !zoho.Fatal(err) {
+				t.Fatalf("err = %v, want a fatal quota error", err)
+			}
+			if !strings.Contains(err.Error(), "daily API quota") {
+				t.Fatalf("message %q does not say what happened", err)
+			}
+			if em.Stats().APICalls != 1 {
+				t.Fatalf("made %d calls; a spent quota must not be hammered", em.Stats().APICalls)
+			}
+		})
+	}
+}
+
+func TestRealDailyQuota(t *testing.T) {
+	em, c := newPair(t, zohotest.Options{DailyLimit: 2})
+	em.Seed(600, 1)
+	_, _, err := listAll(context.Background(), c, zoho.Books)
+	if !zoho.IsKind(err, zoho.KindQuota) {
+		t.Fatalf("err = %v, want quota", err)
+	}
+}
+
+func TestTokenIsCachedAndRefreshedUnderOneLock(t *testing.T) {
+	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	em, c := newPair(t, zohotest.Options{Now: clock})
+	em.Seed(50, 1)
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.ListItems(context.Background(), zoho.Books, 1); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := em.Stats().TokensMinted; got != 1 {
+		t.Fatalf("20 concurrent calls minted %d tokens, want 1", got)
+	}
+	// Past the hour (and the refresh margin): one new token.
+	mu.Lock()
+	now = now.Add(56 * time.Minute)
+	mu.Unlock()
+	if _, err := c.ListItems(context.Background(), zoho.Books, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := em.Stats().TokensMinted; got != 2 {
+		t.Fatalf("after expiry minted %d tokens in all, want 2", got)
+	}
+}
+
+func TestTokenExpiryMidRunRefreshesOnce(t *testing.T) {
+	em, c := newPair(t, zohotest.Options{})
+	em.Seed(450, 1)
+	if _, err := c.ListItems(context.Background(), zoho.Books, 1); err != nil {
+		t.Fatal(err)
+	}
+	em.ExpireTokens()
+	if _, err := c.ListItems(context.Background(), zoho.Books, 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := em.Stats().TokensMinted; got != 2 {
+		t.Fatalf("minted %d, want 2", got)
+	}
+}
+
+func TestMintLimitIsNeverHit(t *testing.T) {
+	em, c := newPair(t, zohotest.Options{})
+	em.Seed(5, 1)
+	var lastErr error
+	for i := 0; i < 15; i++ {
+		em.ExpireTokens()
+		_, lastErr = c.ListItems(context.Background(), zoho.Books, 1)
+	}
+	if !zoho.IsKind(lastErr, zoho.KindTokenLimit) {
+		t.Fatalf("err = %v, want our own token-limit guard to stop minting", lastErr)
+	}
+	st := em.Stats()
+	if st.TokensMinted > 10 || st.TokenErrors > 0 {
+		t.Fatalf("minted %d tokens (%d refused) in 10 minutes; Zoho allows 10", st.TokensMinted, st.TokenErrors)
+	}
+}
+
+func TestTokenErrorsArrivingWithHTTP200(t *testing.T) {
+	cases := []struct {
+		name    string
+		setup   func(em *zohotest.Server, cfg *zoho.Config)
+		wantMsg string
+	}{
+		{"revoked refresh token", func(em *zohotest.Server, _ *zoho.Config) { em.RevokeRefreshToken() }, "invalid_code"},
+		{"wrong client id", func(_ *zohotest.Server, cfg *zoho.Config) { cfg.ClientID = "1000.NOPE" }, "invalid_client"},
+		{"wrong secret", func(_ *zohotest.Server, cfg *zoho.Config) { cfg.ClientSecret = "nope" }, "invalid_client_secret"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			em := zohotest.NewServer(zohotest.Options{})
+			defer em.Close()
+			o := em.Config()
+			cfg := zoho.Config{AccountsURL: em.URL, BooksURL: em.URL + "/books/v3", ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+				RefreshToken: o.RefreshToken, OrganizationID: o.OrgID, Retry: fastRetry}
+			tc.setup(em, &cfg)
+			_, err := zoho.New(cfg).ListItems(context.Background(), zoho.Books, 1)
+			if !zoho.IsKind(err, zoho.KindAuth) || !strings.Contains(err.Error(), tc.wantMsg) {
+				t.Fatalf("err = %v, want an auth error naming %s", err, tc.wantMsg)
+			}
+			for _, secret := range []string{o.ClientSecret, o.RefreshToken} {
+				if strings.Contains(err.Error(), secret) {
+					t.Fatalf("error leaks a secret: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestUnknownOrganization(t *testing.T) {
+	em := zohotest.NewServer(zohotest.Options{})
+	defer em.Close()
+	o := em.Config()
+	c := zoho.New(zoho.Config{AccountsURL: em.URL, BooksURL: em.URL + "/books/v3", ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+		RefreshToken: o.RefreshToken, OrganizationID: "999", Retry: fastRetry})
+	_, err := c.ListItems(context.Background(), zoho.Books, 1)
+	if !zoho.IsKind(err, zoho.KindOrganization) || !strings.Contains(err.Error(), "organization_id") {
+		t.Fatalf("err = %v", err)
+	}
+}
