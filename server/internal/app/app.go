@@ -1,0 +1,282 @@
+// Package app assembles the server: configuration, store, Zoho and Odoo
+// clients, engine, scheduler and the gRPC API, and runs it until told to stop.
+package app
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/auth"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/status"
+
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
+	"github.com/zohosync/zohosync/server/internal/api"
+	"github.com/zohosync/zohosync/server/internal/config"
+	"github.com/zohosync/zohosync/server/internal/odoo"
+	"github.com/zohosync/zohosync/server/internal/schedule"
+	"github.com/zohosync/zohosync/server/internal/store"
+	"github.com/zohosync/zohosync/server/internal/zoho"
+)
+
+// EnvAPIToken is the environment variable holding the API bearer token.
+const EnvAPIToken = "ZOHOSYNC_API_TOKEN"
+
+// Options configure the server.
+type Options struct {
+	ConfigDir string
+	DataDir   string
+	Listen    string // host:port; default 127.0.0.1:50051
+	APIToken  config.Secret
+	TLSCert   string
+	TLSKey    string
+	Metrics   string // host:port for Prometheus metrics; empty = off
+	LogLevel  slog.Level
+	Stderr    io.Writer
+	Stdout    io.Writer // receives the "listening on" line
+	Version   string
+
+	// For tests.
+	ZohoRetry   zoho.RetryPolicy
+	OdooRetry   odoo.RetryPolicy
+	Clock       schedule.Clock
+	NoScheduler bool
+}
+
+// Error is a start-up problem: one line, no stack.
+type Error struct{ Msg string }
+
+func (e *Error) Error() string { return e.Msg }
+
+// Serve runs the server until ctx is cancelled, then stops gracefully.
+func Serve(ctx context.Context, o Options) error {
+	if o.Listen == "" {
+		o.Listen = "127.0.0.1:50051"
+	}
+	if o.Stderr == nil {
+		o.Stderr = os.Stderr
+	}
+	if o.Stdout == nil {
+		o.Stdout = os.Stdout
+	}
+	if err := checkListen(o.Listen, o.APIToken.IsSet()); err != nil {
+		return err
+	}
+	if (o.TLSCert == "") != (o.TLSKey == "") {
+		return &Error{"--tls-cert and --tls-key go together: give both or neither"}
+	}
+	if o.DataDir == "" {
+		return &Error{"no data directory given (--data-dir)"}
+	}
+	cfg, err := config.Load(o.ConfigDir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+		return &Error{fmt.Sprintf("cannot create data directory %s: %v", o.DataDir, err)}
+	}
+	logs, err := NewLogger(o.DataDir, o.Stderr, o.LogLevel)
+	if err != nil {
+		return err
+	}
+	defer logs.Close()
+	log := logs.Logger
+	st, err := store.Open(o.DataDir, store.Options{Logger: log})
+	if err != nil {
+		return &Error{err.Error()}
+	}
+	defer st.Close()
+
+	a := newAssembly(cfg, st, log, o)
+	eng := a.engine
+	if err := eng.RecoverInterrupted(); err != nil {
+		return err
+	}
+	var sched *schedule.Scheduler
+	if !o.NoScheduler {
+		sc, err := config.LoadSchedule(cfg.Dir)
+		if err != nil {
+			return err
+		}
+		notifier := schedule.NewNotifier(o.DataDir, sc.Notifications.LogFile, nil)
+		sched, err = schedule.New(schedule.Options{ConfigDir: cfg.Dir, Clock: o.Clock, Starter: eng, Store: st, Logger: log, Notifier: notifier})
+		if err != nil {
+			return err
+		}
+		a.sched = sched
+	}
+
+	var creds credentials.TransportCredentials
+	if o.TLSCert != "" {
+		if creds, err = credentials.NewServerTLSFromFile(o.TLSCert, o.TLSKey); err != nil {
+			return &Error{fmt.Sprintf("cannot load the TLS certificate or key: %v", err)}
+		}
+	}
+	srv := newGRPCServer(log, o.APIToken, creds, a.metrics)
+	hs := health.NewServer()
+	healthpb.RegisterHealthServer(srv, hs)
+	reflection.Register(srv)
+	var schedInfo api.Scheduler = disabledScheduler{}
+	if sched != nil {
+		schedInfo = sched
+	}
+	zv1.RegisterSyncServiceServer(srv, &api.SyncService{Engine: eng, State: st, Schedule: schedInfo, Version: o.Version})
+	zv1.RegisterProductServiceServer(srv, &api.ProductService{Engine: eng, State: st})
+	zv1.RegisterConfigServiceServer(srv, &api.ConfigService{Checker: a})
+	zv1.RegisterScheduleServiceServer(srv, &api.ScheduleService{Scheduler: schedInfo})
+	for name := range srv.GetServiceInfo() {
+		hs.SetServingStatus(name, healthpb.HealthCheckResponse_SERVING)
+	}
+
+	lis, err := net.Listen("tcp", o.Listen)
+	if err != nil {
+		return &Error{fmt.Sprintf("cannot listen on %s: %v", o.Listen, err)}
+	}
+	var metricsSrv *http.Server
+	if o.Metrics != "" {
+		if metricsSrv, err = a.metrics.serve(o.Metrics, log); err != nil {
+			lis.Close()
+			return err
+		}
+	}
+	log.Info("zohosync serving", "addr", lis.Addr().String(), "tls", creds != nil, "token_required", o.APIToken.IsSet(),
+		"config_dir", cfg.Dir, "data_dir", o.DataDir, "version", o.Version)
+	fmt.Fprintf(o.Stdout, "zohosync: listening on %s\n", lis.Addr())
+
+	runCtx, stopSched := context.WithCancel(ctx)
+	defer stopSched()
+	if sched != nil {
+		go sched.Run(runCtx)
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(lis) }()
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing the current batch")
+	hs.Shutdown()
+	stopSched()
+	sctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := eng.Shutdown(sctx); err != nil {
+		log.Error("the run did not stop in time", "error", err)
+	}
+	stopped := make(chan struct{})
+	go func() { srv.GracefulStop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		srv.Stop()
+	}
+	if metricsSrv != nil {
+		_ = metricsSrv.Close()
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// disabledScheduler answers ScheduleService when the server runs without a scheduler.
+type disabledScheduler struct{}
+
+func (disabledScheduler) Current() *zv1.Schedule {
+	return &zv1.Schedule{DisabledReason: "this server runs without a scheduler"}
+}
+func (disabledScheduler) Update([]string, *zv1.Schedule) (*zv1.Schedule, error) {
+	return nil, errors.New("this server runs without a scheduler")
+}
+
+// checkListen refuses a non-loopback address without a token: anyone who can
+// reach the port could otherwise start syncs and read the configuration.
+func checkListen(addr string, haveToken bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return &Error{fmt.Sprintf("--listen %q is not host:port", addr)}
+	}
+	if haveToken {
+		return nil
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return &Error{fmt.Sprintf("refusing to listen on %s without an API token: set %s, or listen on 127.0.0.1", addr, EnvAPIToken)}
+}
+
+// newGRPCServer builds the server with logging, panic recovery and (when a
+// token is set) bearer-token auth on every RPC except health and reflection.
+func newGRPCServer(log *slog.Logger, token config.Secret, creds credentials.TransportCredentials, m *metrics) *grpc.Server {
+	logger := logging.LoggerFunc(func(ctx context.Context, lvl logging.Level, msg string, fields ...any) {
+		log.Log(ctx, slog.Level(lvl), msg, fields...)
+	})
+	logOpts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall)}
+	recoverOpt := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
+		log.Error("panic in RPC handler", "panic", p, "stack", string(debug.Stack()))
+		return status.Error(codes.Internal, "internal error; see the server log")
+	})
+	unary := []grpc.UnaryServerInterceptor{m.unary, logging.UnaryServerInterceptor(logger, logOpts...), recovery.UnaryServerInterceptor(recoverOpt)}
+	stream := []grpc.StreamServerInterceptor{m.stream, logging.StreamServerInterceptor(logger, logOpts...), recovery.StreamServerInterceptor(recoverOpt)}
+	if token.IsSet() {
+		authFn := bearerAuth(token)
+		unary = append(unary, selector.UnaryServerInterceptor(auth.UnaryServerInterceptor(authFn), selector.MatchFunc(needsAuth)))
+		stream = append(stream, selector.StreamServerInterceptor(auth.StreamServerInterceptor(authFn), selector.MatchFunc(needsAuth)))
+	}
+	opts := []grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(unary...),
+		grpc.ChainStreamInterceptor(stream...),
+		grpc.MaxRecvMsgSize(1 << 20),
+		grpc.MaxSendMsgSize(32 << 20),
+	}
+	if creds != nil {
+		opts = append(opts, grpc.Creds(creds))
+	}
+	return grpc.NewServer(opts...)
+}
+
+func needsAuth(_ context.Context, c interceptors.CallMeta) bool {
+	m := c.FullMethod()
+	return !strings.HasPrefix(m, "/grpc.health.v1.") && !strings.HasPrefix(m, "/grpc.reflection.")
+}
+
+// bearerAuth checks "authorization: Bearer <token>" in constant time.
+func bearerAuth(token config.Secret) auth.AuthFunc {
+	want := []byte(token.Reveal())
+	return func(ctx context.Context) (context.Context, error) {
+		got, err := auth.AuthFromMD(ctx, "bearer")
+		if err != nil {
+			return nil, status.Error(codes.Unauthenticated, "missing API token: send the header \"authorization: Bearer <token>\" (the server's "+EnvAPIToken+")")
+		}
+		if subtle.ConstantTimeCompare([]byte(got), want) != 1 {
+			return nil, status.Error(codes.Unauthenticated, "wrong API token")
+		}
+		return ctx, nil
+	}
+}
+
+// dataPath returns a path inside the data directory.
+func dataPath(dataDir string, parts ...string) string {
+	return filepath.Join(append([]string{dataDir}, parts...)...)
+}

@@ -1,0 +1,104 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/status"
+
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
+	"github.com/zohosync/zohosync/server/internal/zoho"
+)
+
+// metrics are the Prometheus metrics served on --metrics.
+type metrics struct {
+	reg         *prometheus.Registry
+	runs        *prometheus.CounterVec
+	items       *prometheus.CounterVec
+	images      *prometheus.CounterVec
+	duration    prometheus.Histogram
+	lastSuccess prometheus.Gauge
+	inProgress  prometheus.Gauge
+	rpcs        *prometheus.CounterVec
+	odooRPCs    atomic.Int64
+}
+
+func newMetrics(zc *zoho.Client) *metrics {
+	m := &metrics{reg: prometheus.NewRegistry()}
+	m.runs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zohosync_runs_total", Help: "Finished runs by kind and final state."}, []string{"kind", "state"})
+	m.items = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zohosync_items_total", Help: "Items handled by outcome."}, []string{"outcome"})
+	m.images = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zohosync_images_total", Help: "Images by outcome."}, []string{"outcome"})
+	m.duration = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "zohosync_run_duration_seconds", Help: "Run duration.", Buckets: prometheus.ExponentialBuckets(1, 2, 14)})
+	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts{Name: "zohosync_last_success_timestamp_seconds", Help: "When the last successful run finished (Unix time)."})
+	m.inProgress = prometheus.NewGauge(prometheus.GaugeOpts{Name: "zohosync_run_in_progress", Help: "1 while a run is in progress."})
+	m.rpcs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zohosync_grpc_requests_total", Help: "gRPC requests by method and code."}, []string{"method", "code"})
+	m.reg.MustRegister(m.runs, m.items, m.images, m.duration, m.lastSuccess, m.inProgress, m.rpcs)
+	m.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_calls_total", Help: "Zoho API requests sent (each attempt)."}, func() float64 { return float64(zc.Stats().Calls) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_rate_limited_total", Help: "Zoho 429 answers (codes 44 and 1070)."}, func() float64 { return float64(zc.Stats().RateLimited) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_token_mints_total", Help: "Zoho access tokens minted."}, func() float64 { return float64(zc.Stats().TokenMints) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "zohosync_zoho_quota_remaining", Help: "Zoho daily calls left as last reported (-1 unknown)."}, func() float64 { return float64(zc.Stats().QuotaLeft) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_odoo_rpcs_total", Help: "Odoo XML-RPC calls made by finished runs."}, func() float64 { return float64(m.odooRPCs.Load()) }),
+		prometheus.NewGoCollector(),
+		prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+func (m *metrics) runStarted(*zv1.Run) { m.inProgress.Set(1) }
+
+func (m *metrics) runFinished(r *zv1.Run) {
+	m.inProgress.Set(0)
+	m.runs.WithLabelValues(r.GetKind().String(), r.GetState().String()).Inc()
+	c := r.GetProgress().GetCounts()
+	for outcome, n := range map[string]int64{"created": c.GetCreated(), "updated": c.GetUpdated(), "unchanged": c.GetUnchanged(), "archived": c.GetArchived(), "failed": c.GetFailed()} {
+		m.items.WithLabelValues(outcome).Add(float64(n))
+	}
+	for outcome, n := range map[string]int64{"downloaded": c.GetImagesDownloaded(), "unchanged": c.GetImagesUnchanged(), "failed": c.GetImagesFailed(), "cleared": c.GetImagesCleared()} {
+		m.images.WithLabelValues(outcome).Add(float64(n))
+	}
+	m.duration.Observe(r.GetDuration().AsDuration().Seconds())
+	m.odooRPCs.Add(r.GetOdooCalls())
+	if !r.GetDryRun() && (r.GetState() == zv1.RunState_RUN_STATE_SUCCEEDED || r.GetState() == zv1.RunState_RUN_STATE_PARTIAL) {
+		m.lastSuccess.Set(float64(r.GetFinishedAt().AsTime().Unix()))
+	}
+}
+
+func (m *metrics) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	resp, err := h(ctx, req)
+	m.rpcs.WithLabelValues(info.FullMethod, status.Code(err).String()).Inc()
+	return resp, err
+}
+
+func (m *metrics) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+	err := h(srv, ss)
+	m.rpcs.WithLabelValues(info.FullMethod, status.Code(err).String()).Inc()
+	return err
+}
+
+// serve exposes /metrics on addr.
+func (m *metrics) serve(addr string, log *slog.Logger) (*http.Server, error) {
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, &Error{fmt.Sprintf("cannot listen for metrics on %s: %v", addr, err)}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server stopped", "error", err)
+		}
+	}()
+	log.Info("metrics serving", "addr", lis.Addr().String())
+	return srv, nil
+}

@@ -1,0 +1,308 @@
+// Package engine runs syncs: it pages through Zoho items, maps them, decides
+// per item whether to create, update, leave or archive the Odoo product,
+// writes in batches, and commits what was written to the store page by page.
+// It also keeps the one run in progress and its watchers.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
+	"github.com/zohosync/zohosync/server/internal/config"
+	"github.com/zohosync/zohosync/server/internal/odoo"
+	"github.com/zohosync/zohosync/server/internal/store"
+	"github.com/zohosync/zohosync/server/internal/zoho"
+)
+
+// ZohoSource is what the engine needs from Zoho (*zoho.Client).
+type ZohoSource interface {
+	ListItems(ctx context.Context, src zoho.Source, page int) (zoho.Page, error)
+	ItemDetails(ctx context.Context, src zoho.Source, ids []string) ([]zoho.Item, error)
+	Stats() zoho.Stats
+}
+
+// OdooTarget is what the engine needs from Odoo (*odoo.Client).
+type OdooTarget interface {
+	Login(ctx context.Context) error
+	Version() odoo.Version
+	ProductFields(ctx context.Context) (map[string]odoo.Field, error)
+	Units(ctx context.Context) ([]odoo.UoM, error)
+	Categories(ctx context.Context) ([]odoo.Category, error)
+	FindLinks(ctx context.Context, zohoIDs []string) (map[string]int64, error)
+	LinksOf(ctx context.Context, odooIDs []int64) (map[int64]string, error)
+	SearchProducts(ctx context.Context, domain []any, fields []string) ([]odoo.Record, error)
+	ReadProducts(ctx context.Context, ids []int64, fields []string) ([]odoo.Record, error)
+	Load(ctx context.Context, columns []string, rows [][]string) (odoo.LoadResult, error)
+	Write(ctx context.Context, ids []int64, vals map[string]any) error
+	Link(ctx context.Context, links map[string]int64) error
+	Stats() odoo.Stats
+}
+
+// Images fetches and checks item images; nil turns image sync off.
+type Images interface {
+	// Fetch returns the image for an item (bytes already checked to be an
+	// image) or an error whose text is the reason to show.
+	Fetch(ctx context.Context, item zoho.Item, identity string) (ImageData, error)
+}
+
+// ImageData is a checked image.
+type ImageData struct {
+	Bytes      []byte
+	MD5        string
+	Downloaded bool // false when it came from the local cache
+}
+
+// Deps are the engine's collaborators.
+type Deps struct {
+	Config  *config.Config
+	Store   *store.Store
+	Zoho    ZohoSource
+	NewOdoo func() OdooTarget
+	Images  Images
+	Logger  *slog.Logger
+	Now     func() time.Time
+	// OnFinish is called after each run is recorded (scheduler, notifications, metrics).
+	OnFinish func(*zv1.Run)
+	// OnStart is called when a run starts.
+	OnStart func(*zv1.Run)
+}
+
+// Errors the API maps to gRPC codes.
+var (
+	ErrRunNotFound  = errors.New("no run with that id")
+	ErrNoRun        = errors.New("no run is in progress")
+	ErrRunEnded     = errors.New("the run has already ended")
+	ErrNoFailed     = errors.New("no item has failed: nothing to retry")
+	ErrShuttingDown = errors.New("the server is shutting down")
+)
+
+// Engine owns runs: at most one at a time.
+type Engine struct {
+	d       Deps
+	log     *slog.Logger
+	now     func() time.Time
+	mu      sync.Mutex
+	current *activeRun
+	closing bool
+	wg      sync.WaitGroup
+}
+
+// New builds an engine.
+func New(d Deps) *Engine {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{d: d, log: d.Logger, now: d.Now}
+}
+
+// RecoverInterrupted marks runs left "running" by a crash as failed, so that
+// status never shows a run that no process is doing.
+func (e *Engine) RecoverInterrupted() error {
+	runs, _, err := e.d.Store.Runs(0, 20, func(r *zv1.Run) bool { return r.State == zv1.RunState_RUN_STATE_RUNNING })
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		r.State = zv1.RunState_RUN_STATE_FAILED
+		r.Error = "the server stopped during this run (crash or kill); the next run picks up where it left off"
+		r.ErrorReason = "INTERRUPTED"
+		r.Progress.Phase = zv1.Phase_PHASE_DONE
+		if r.FinishedAt == nil {
+			r.FinishedAt = timestamppb.New(e.now())
+		}
+		if err := e.d.Store.PutRun(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Start begins a run, or returns the one in progress (already = true).
+func (e *Engine) Start(kind zv1.RunKind, dryRun bool, trigger zv1.RunTrigger) (run *zv1.Run, already bool, err error) {
+	if kind == zv1.RunKind_RUN_KIND_UNSPECIFIED {
+		kind = zv1.RunKind_RUN_KIND_SMART
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closing {
+		return nil, false, ErrShuttingDown
+	}
+	if e.current != nil {
+		return e.current.snapshot(false), true, nil
+	}
+	if kind == zv1.RunKind_RUN_KIND_RETRY_FAILED {
+		ids, err := e.d.Store.FailedIDs("", 1)
+		if err != nil {
+			return nil, false, err
+		}
+		if len(ids) == 0 {
+			return nil, false, ErrNoFailed
+		}
+	}
+	n, err := e.d.Store.NextRunID()
+	if err != nil {
+		return nil, false, err
+	}
+	r := &zv1.Run{
+		Id: strconv.FormatInt(n, 10), Kind: kind, Trigger: trigger, DryRun: dryRun,
+		State: zv1.RunState_RUN_STATE_RUNNING, StartedAt: timestamppb.New(e.now()),
+		Progress: &zv1.Progress{Phase: zv1.Phase_PHASE_CONNECTING, Counts: &zv1.Counts{}},
+	}
+	if err := e.d.Store.PutRun(r); err != nil {
+		return nil, false, err
+	}
+	ar := newActiveRun(r, e.now)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ar.cancel = func(reason string) { cancel(errors.New(reason)) }
+	e.current = ar
+	e.wg.Add(1)
+	go e.execute(ctx, ar, n)
+	if e.d.OnStart != nil {
+		e.d.OnStart(r)
+	}
+	return ar.snapshot(false), false, nil
+}
+
+func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
+	defer e.wg.Done()
+	base := ar.snapshot(false)
+	s := &syncRun{e: e, ar: ar, runNum: runNum, kind: base.Kind, dry: base.DryRun, cfg: e.d.Config, store: e.d.Store, log: e.log.With("run", base.Id)}
+	s.log.Info("run started", "kind", base.Kind.String(), "dry_run", base.DryRun, "trigger", base.Trigger.String())
+	err := s.run(ctx)
+	final := ar.snapshot(true)
+	final.FinishedAt = timestamppb.New(e.now())
+	final.Duration = durationpb.New(final.FinishedAt.AsTime().Sub(final.StartedAt.AsTime()).Round(time.Millisecond))
+	final.Progress.Phase = zv1.Phase_PHASE_DONE
+	final.ZohoCalls, final.OdooCalls = s.zohoCalls(), s.odooCalls()
+	switch {
+	case err == nil && final.Progress.Counts.Failed > 0:
+		final.State = zv1.RunState_RUN_STATE_PARTIAL
+	case err == nil:
+		final.State = zv1.RunState_RUN_STATE_SUCCEEDED
+	case errors.Is(err, errCancelled):
+		final.State = zv1.RunState_RUN_STATE_CANCELLED
+		final.Error = context.Cause(ctx).Error()
+		final.ErrorReason = "CANCELLED"
+	default:
+		final.State = zv1.RunState_RUN_STATE_FAILED
+		final.Error = err.Error()
+		final.ErrorReason = Reason(err)
+	}
+	if perr := e.d.Store.PutRun(final); perr != nil {
+		e.log.Error("cannot record the run", "run", final.Id, "error", perr)
+	}
+	c := final.Progress.Counts
+	s.log.Info("run finished", "state", final.State.String(), "created", c.Created, "updated", c.Updated,
+		"unchanged", c.Unchanged, "archived", c.Archived, "failed", c.Failed, "duration", final.Duration.AsDuration(),
+		"zoho_calls", final.ZohoCalls, "odoo_calls", final.OdooCalls, "error", final.Error)
+	e.mu.Lock()
+	e.current = nil
+	e.mu.Unlock()
+	ar.finish(final)
+	if e.d.OnFinish != nil {
+		e.d.OnFinish(final)
+	}
+}
+
+// Current returns the run in progress, or nil.
+func (e *Engine) Current() *zv1.Run {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.current == nil {
+		return nil
+	}
+	return e.current.snapshot(true)
+}
+
+// Run returns a run by id, in progress or recorded.
+func (e *Engine) Run(id string) (*zv1.Run, error) {
+	e.mu.Lock()
+	cur := e.current
+	e.mu.Unlock()
+	if cur != nil {
+		if r := cur.snapshot(true); r.Id == id {
+			return r, nil
+		}
+	}
+	r, err := e.d.Store.Run(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %q", ErrRunNotFound, id)
+	}
+	return r, err
+}
+
+// Subscribe watches a run. For the run in progress it returns a subscription;
+// for a finished run it returns the run and a nil subscription. An empty id
+// means the run in progress.
+func (e *Engine) Subscribe(id string) (*Subscription, *zv1.Run, error) {
+	e.mu.Lock()
+	cur := e.current
+	e.mu.Unlock()
+	if cur != nil && (id == "" || cur.snapshot(false).Id == id) {
+		return cur.subscribe(), nil, nil
+	}
+	if id == "" {
+		return nil, nil, ErrNoRun
+	}
+	r, err := e.Run(id)
+	return nil, r, err
+}
+
+// Unsubscribe stops a watcher early.
+func (e *Engine) Unsubscribe(s *Subscription) {
+	if s != nil {
+		s.run.unsubscribe(s)
+	}
+}
+
+// Cancel asks the run in progress to stop after its current batch.
+func (e *Engine) Cancel(id string) (*zv1.Run, error) {
+	e.mu.Lock()
+	cur := e.current
+	e.mu.Unlock()
+	if cur == nil || (id != "" && cur.snapshot(false).Id != id) {
+		if id == "" {
+			return nil, ErrNoRun
+		}
+		if _, err := e.Run(id); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w (run %s)", ErrRunEnded, id)
+	}
+	cur.cancel("cancelled on request")
+	return cur.snapshot(false), nil
+}
+
+// Shutdown stops the run in progress (after its current batch) and waits for it.
+func (e *Engine) Shutdown(ctx context.Context) error {
+	e.mu.Lock()
+	e.closing = true
+	cur := e.current
+	e.mu.Unlock()
+	if cur != nil {
+		cur.cancel("the server is shutting down")
+	}
+	done := make(chan struct{})
+	go func() { e.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Wait blocks until no run is in progress (tests, the CLI's one-shot mode).
+func (e *Engine) Wait() { e.wg.Wait() }
