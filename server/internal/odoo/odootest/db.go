@@ -1,0 +1,206 @@
+package odootest
+
+import "sort"
+
+// row is one stored record: field name -> internal value.
+//
+// Internal values: string, float64, int, bool, nil (NULL / False),
+// []int (x2many ids). Many2one values are int ids or nil.
+type row map[string]any
+
+type table struct {
+	rows map[int]row
+	seq  int // last id handed out (PostgreSQL sequence: never rolled back)
+}
+
+// store is the in-memory database. It is only used under Server.mu.
+// Every mutation is journaled so that a call (or a savepoint) can be rolled
+// back; sequences are not journaled, like PostgreSQL sequences.
+type store struct {
+	tables  map[string]*table
+	journal []func()
+	// xmlHints maps "module.name" to every ir.model.data id that ever
+	// carried that key; lookups verify the row, so the hints survive
+	// rollbacks without bookkeeping.
+	xmlHints map[string][]int
+	// valueHints is the same idea for indexed fields ("model\x00field"):
+	// value -> ids that ever had it.
+	valueHints map[string]map[string][]int
+}
+
+// indexedFields lists the fields with a value index (lookups verify rows).
+var indexedFields = map[string][]string{
+	"product.product": {"barcode"},
+}
+
+func newStore() *store {
+	return &store{tables: map[string]*table{}, xmlHints: map[string][]int{}, valueHints: map[string]map[string][]int{}}
+}
+
+func (s *store) hintValue(model, field string, id int, v any) {
+	str, ok := v.(string)
+	if !ok || str == "" {
+		return
+	}
+	key := model + "\x00" + field
+	m := s.valueHints[key]
+	if m == nil {
+		m = map[string][]int{}
+		s.valueHints[key] = m
+	}
+	for _, x := range m[str] {
+		if x == id {
+			return
+		}
+	}
+	m[str] = append(m[str], id)
+}
+
+// lookupValue returns the ids whose indexed field currently equals v.
+func (s *store) lookupValue(model, field, v string) []int {
+	var out []int
+	for _, id := range s.valueHints[model+"\x00"+field][v] {
+		if r := s.row(model, id); r != nil && r[field] == v {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func imdKey(r row) string {
+	m, _ := r["module"].(string)
+	n, _ := r["name"].(string)
+	return m + "." + n
+}
+
+func (s *store) hint(model string, id int, r row) {
+	if model != "ir.model.data" || r == nil {
+		return
+	}
+	k := imdKey(r)
+	for _, x := range s.xmlHints[k] {
+		if x == id {
+			return
+		}
+	}
+	s.xmlHints[k] = append(s.xmlHints[k], id)
+}
+
+// lookupXMLID returns the ir.model.data id of "module.name" (0 if none).
+func (s *store) lookupXMLID(xmlid string) int {
+	for _, id := range s.xmlHints[xmlid] {
+		if r := s.row("ir.model.data", id); r != nil && imdKey(r) == xmlid {
+			return id
+		}
+	}
+	return 0
+}
+
+func (s *store) table(model string) *table {
+	t := s.tables[model]
+	if t == nil {
+		t = &table{rows: map[int]row{}}
+		s.tables[model] = t
+	}
+	return t
+}
+
+// nextID consumes one sequence value.
+func (s *store) nextID(model string) int {
+	t := s.table(model)
+	t.seq++
+	return t.seq
+}
+
+func (s *store) setSeq(model string, last int) { s.table(model).seq = last }
+
+func (s *store) exists(model string, id int) bool {
+	t := s.tables[model]
+	if t == nil {
+		return false
+	}
+	_, ok := t.rows[id]
+	return ok
+}
+
+func (s *store) row(model string, id int) row {
+	t := s.tables[model]
+	if t == nil {
+		return nil
+	}
+	return t.rows[id]
+}
+
+// ids returns all ids of a model in ascending order.
+func (s *store) ids(model string) []int {
+	t := s.tables[model]
+	if t == nil {
+		return nil
+	}
+	out := make([]int, 0, len(t.rows))
+	for id := range t.rows {
+		out = append(out, id)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// insert stores a new row under an id obtained from nextID.
+func (s *store) insert(model string, id int, r row) {
+	t := s.table(model)
+	t.rows[id] = r
+	s.hint(model, id, r)
+	for _, f := range indexedFields[model] {
+		s.hintValue(model, f, id, r[f])
+	}
+	s.journal = append(s.journal, func() { delete(t.rows, id) })
+}
+
+func (s *store) set(model string, id int, field string, v any) {
+	t := s.table(model)
+	r := t.rows[id]
+	if r == nil {
+		return
+	}
+	old, had := r[field]
+	r[field] = v
+	if field == "module" || field == "name" {
+		s.hint(model, id, r)
+	}
+	for _, f := range indexedFields[model] {
+		if f == field {
+			s.hintValue(model, f, id, v)
+		}
+	}
+	s.journal = append(s.journal, func() {
+		if rr := t.rows[id]; rr != nil {
+			if had {
+				rr[field] = old
+			} else {
+				delete(rr, field)
+			}
+		}
+	})
+}
+
+func (s *store) delete(model string, id int) {
+	t := s.table(model)
+	r, ok := t.rows[id]
+	if !ok {
+		return
+	}
+	delete(t.rows, id)
+	s.journal = append(s.journal, func() { t.rows[id] = r })
+}
+
+// savepoint returns a mark for rollbackTo.
+func (s *store) savepoint() int { return len(s.journal) }
+
+func (s *store) rollbackTo(sp int) {
+	for i := len(s.journal) - 1; i >= sp; i-- {
+		s.journal[i]()
+	}
+	s.journal = s.journal[:sp]
+}
+
+func (s *store) commit() { s.journal = s.journal[:0] }
