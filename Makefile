@@ -1,0 +1,78 @@
+# zohosync — see README.md. `make demo` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO       ?= go
+BUF      := tools/node_modules/.bin/buf
+VENV     := .venv
+PY       := $(VENV)/bin/python
+BIN      := bin/zohosync
+FAKES    := bin/zohosync-fakes
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+GEN_DIRS := server/gen client/python/gen
+export GOTOOLCHAIN ?= local
+
+.PHONY: build generate check-generated lint test test-go test-python test-addon bench demo tools tools-proto tools-python clean test-faults test-odoo
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./server/cmd/zohosync
+	$(GO) build -o $(FAKES) ./server/cmd/zohosync-fakes
+
+## tools: what generation needs (buf from npm; protoc 3.21 and grpc_python_plugin from Debian)
+tools: tools-proto tools-python
+
+tools-proto: $(BUF)
+	@command -v protoc >/dev/null && command -v grpc_python_plugin >/dev/null || { \
+	  echo "installing protoc and grpc_python_plugin from Debian"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends protobuf-compiler protobuf-compiler-grpc >/dev/null; }
+
+$(BUF): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(BUF)
+
+tools-python: $(PY)
+
+$(PY): client/python/pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e client/python pytest
+	@touch $(PY)
+
+## generate: Go and Python code from proto/ (committed; CI checks it is up to date)
+generate: tools-proto
+	$(BUF) generate
+
+check-generated: tools-proto
+	$(BUF) generate
+	@if [ -n "$$(git status --porcelain -- $(GEN_DIRS))" ]; then \
+	  git status --short -- $(GEN_DIRS); \
+	  echo "generated code is out of date: run 'make generate' and commit the result"; exit 1; fi
+
+lint: tools-proto
+	$(BUF) lint
+	$(BUF) format --diff --exit-code
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\.go$$')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## test: everything CI runs
+test: check-generated lint test-go
+
+test-go: build
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+test-python: build tools-python
+	ZOHOSYNC_BIN=$(CURDIR)/$(BIN) ZOHOSYNC_FAKES=$(CURDIR)/$(FAKES) $(PY) -m pytest -q client/python/tests
+
+## bench: figures for the README (Go testing.B; see README "Performance")
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./server/internal/engine/...
+
+## demo: emulated Zoho (600 items) + Odoo double (or DIR/odoo_config.json), real server, a run with progress
+demo: build
+	rm -rf .demo/config .demo/data
+	$(FAKES) demo --dir .demo --bin $(BIN)
+
+clean:
+	rm -rf bin .demo $(VENV)
