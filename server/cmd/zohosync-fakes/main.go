@@ -42,7 +42,6 @@ func main() {
 	version := fs.String("odoo-version", "17.0", "Odoo version the double plays")
 	stock := fs.Bool("stock", true, "the Odoo double has the Inventory (stock) app")
 	bin := fs.String("bin", "bin/zohosync", "the zohosync binary (demo)")
-	_ = fs.Parse(os.Args[2:])
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -50,7 +49,9 @@ func main() {
 	if err := os.MkdirAll(cfgDir, 0o755); err != nil {
 		fail(err)
 	}
-	em := zohotest.NewServer(zohotest.Options{PerMinuteLimit: 100})
+	rpm := fs.Int("rpm", 600, "the emulator's per-minute limit (Zoho's real one is 100); the config asks for 90% of it")
+	_ = fs.Parse(os.Args[2:])
+	em := zohotest.NewServer(zohotest.Options{PerMinuteLimit: *rpm})
 	defer em.Close()
 	em.Seed(*items, *seed)
 	em.SetLatency(*latency)
@@ -58,6 +59,7 @@ func main() {
 	writeJSON(filepath.Join(cfgDir, "zoho_config.json"), map[string]any{"zoho_books": map[string]any{
 		"base_url": em.URL + "/books/v3", "inventory_base_url": em.URL + "/inventory/v1", "accounts_url": em.URL,
 		"client_id": ec.ClientID, "client_secret": ec.ClientSecret, "refresh_token": ec.RefreshToken, "organization_id": ec.OrgID,
+		"requests_per_minute": *rpm * 9 / 10,
 	}})
 	odooCfg := filepath.Join(*dir, "odoo_config.json")
 	odooWhere := ""

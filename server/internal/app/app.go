@@ -33,10 +33,8 @@ import (
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/api"
 	"github.com/zohosync/zohosync/server/internal/config"
-	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/schedule"
 	"github.com/zohosync/zohosync/server/internal/store"
-	"github.com/zohosync/zohosync/server/internal/zoho"
 )
 
 // EnvAPIToken is the environment variable holding the API bearer token.
@@ -56,11 +54,8 @@ type Options struct {
 	Stdout    io.Writer // receives the "listening on" line
 	Version   string
 
-	// For tests.
-	ZohoRetry   zoho.RetryPolicy
-	OdooRetry   odoo.RetryPolicy
-	Clock       schedule.Clock
 	NoScheduler bool
+	Clock       schedule.Clock // for tests
 }
 
 // Error is a start-up problem: one line, no stack.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
@@ -42,8 +43,9 @@ func newAssembly(cfg *config.Config, st *store.Store, log *slog.Logger, o Option
 		RequestsPerMinute: cfg.Zoho.RequestsPerMinute,
 		MaxConcurrency:    cfg.Zoho.MaxConcurrency,
 		TokenCache:        tokenCache{st},
-		Retry:             o.ZohoRetry,
-		Logger:            log,
+		Retry: zoho.RetryPolicy{MaxAttempts: cfg.Zoho.Retry.MaxAttempts, BaseDelay: cfg.Zoho.Retry.BaseDelay,
+			RateLimitDelay: cfg.Zoho.Retry.RateLimitWait},
+		Logger: log,
 	})
 	a.metrics = newMetrics(a.zoho)
 	a.engine = engine.New(engine.Deps{
@@ -70,9 +72,14 @@ func newAssembly(cfg *config.Config, st *store.Store, log *slog.Logger, o Option
 }
 
 func (a *assembly) newOdoo() *odoo.Client {
+	r := a.cfg.Odoo.Retry
+	var hc *http.Client
+	if r.Timeout > 0 {
+		hc = &http.Client{Timeout: r.Timeout}
+	}
 	return odoo.New(odoo.Config{
-		URL: a.cfg.Odoo.URL, DB: a.cfg.Odoo.DB, Username: a.cfg.Odoo.Username,
-		Password: a.cfg.Odoo.Password.Reveal(), Retry: a.opts.OdooRetry, Logger: a.log,
+		URL: a.cfg.Odoo.URL, DB: a.cfg.Odoo.DB, Username: a.cfg.Odoo.Username, Password: a.cfg.Odoo.Password.Reveal(),
+		Retry: odoo.RetryPolicy{MaxAttempts: r.MaxAttempts, BaseDelay: r.BaseDelay}, HTTPClient: hc, Logger: a.log,
 	})
 }
 

@@ -2,13 +2,35 @@ package app
 
 import (
 	"log/slog"
+	"path/filepath"
 
 	"github.com/zohosync/zohosync/server/internal/config"
 	"github.com/zohosync/zohosync/server/internal/engine"
+	"github.com/zohosync/zohosync/server/internal/images"
 	"github.com/zohosync/zohosync/server/internal/zoho"
 )
 
-// newImages builds the image fetcher (TODO(images): wired in the images change).
-func newImages(cfg *config.Config, zc *zoho.Client, dataDir string, log *slog.Logger) engine.Images {
-	return nil
+// ImageCacheDir is the image cache inside the data directory (the seed's data/product_images/).
+const ImageCacheDir = "product_images"
+
+// newImages builds the image fetcher; nil when images are switched off.
+func newImages(cfg *config.Config, zc *zoho.Client, dataDir string, log *slog.Logger) engine.ImageFetcher {
+	o := cfg.Mapping.Options.Images
+	if !o.Enabled {
+		return nil
+	}
+	var cache *images.Cache
+	if o.Cache {
+		c, err := images.OpenCache(filepath.Join(dataDir, ImageCacheDir), o.CacheMaxBytes)
+		if err != nil {
+			log.Warn("image cache unavailable; images are downloaded every time they change", "error", err)
+		} else {
+			cache = c
+		}
+	}
+	sources := make([]zoho.Source, len(o.Sources))
+	for i, s := range o.Sources {
+		sources[i] = zoho.Source(s)
+	}
+	return images.NewFetcher(zc, sources, cache, images.Limits{MaxBytes: o.MaxBytes, MaxMegapixels: o.MaxMegapixels})
 }

@@ -178,8 +178,8 @@ func (p *progress) event(ev *zv1.RunEvent) {
 			if pr.GetTotal() > 0 {
 				pct = pr.GetDone() * 100 / pr.GetTotal()
 			}
-			// Piped output: one line per batch, at most one per 10%-step for big runs.
-			if pct < 0 || pct/10 != p.lastPct/10 || pr.GetTotal() <= 2000 {
+			// Piped output: a line per 5% step (or per batch while the total is unknown).
+			if pct < 0 || pct/5 != p.lastPct/5 {
 				fmt.Fprintln(out, progressText(pr))
 				p.lastPct = pct
 			}
@@ -230,6 +230,9 @@ func progressText(pr *zv1.Progress) string {
 	}
 	s += fmt.Sprintf("  created %d, updated %d, unchanged %d, archived %d, failed %d",
 		c.GetCreated(), c.GetUpdated(), c.GetUnchanged(), c.GetArchived(), c.GetFailed())
+	if n := c.GetImagesDownloaded() + c.GetImagesFailed(); n > 0 {
+		s += fmt.Sprintf("; images %d (%s)", c.GetImagesDownloaded(), bytesText(c.GetImageBytesDownloaded()))
+	}
 	return s
 }
 

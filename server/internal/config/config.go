@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // File names inside the config directory.
@@ -57,6 +58,15 @@ type Zoho struct {
 	ItemSource         string // "books" or "inventory"
 	RequestsPerMinute  int    // our own ceiling, below Zoho's 100/minute
 	MaxConcurrency     int    // requests in flight at once
+	Retry              Retry
+}
+
+// Retry tunes retries of failed calls (optional keys in the config files).
+type Retry struct {
+	MaxAttempts   int           // attempts per call
+	BaseDelay     time.Duration // first wait after a 5xx or a dropped connection, doubled per attempt
+	RateLimitWait time.Duration // first wait after Zoho's per-minute limit (code 44)
+	Timeout       time.Duration // per call (Odoo)
 }
 
 // Odoo is odoo_config.json after environment overrides.
@@ -66,6 +76,7 @@ type Odoo struct {
 	Username       string
 	Password       Secret
 	PasswordSource string
+	Retry          Retry
 }
 
 // DataCenter is one Zoho data centre (zoho-api.md §1).
@@ -221,16 +232,19 @@ func lineCol(data []byte, offset int64) (int, int) {
 
 type zohoFile struct {
 	ZohoBooks *struct {
-		BaseURL           string `json:"base_url"`
-		InventoryBaseURL  string `json:"inventory_base_url"`
-		AccountsURL       string `json:"accounts_url"`
-		ClientID          string `json:"client_id"`
-		ClientSecret      string `json:"client_secret"`
-		RefreshToken      string `json:"refresh_token"`
-		OrganizationID    string `json:"organization_id"`
-		ItemSource        string `json:"item_source"`
-		RequestsPerMinute int    `json:"requests_per_minute"`
-		MaxConcurrency    int    `json:"max_concurrency"`
+		BaseURL           string   `json:"base_url"`
+		InventoryBaseURL  string   `json:"inventory_base_url"`
+		AccountsURL       string   `json:"accounts_url"`
+		ClientID          string   `json:"client_id"`
+		ClientSecret      string   `json:"client_secret"`
+		RefreshToken      string   `json:"refresh_token"`
+		OrganizationID    string   `json:"organization_id"`
+		ItemSource        string   `json:"item_source"`
+		RequestsPerMinute int      `json:"requests_per_minute"`
+		MaxConcurrency    int      `json:"max_concurrency"`
+		MaxRetries        *int     `json:"max_retries"`
+		RetryBaseSeconds  *float64 `json:"retry_base_seconds"`
+		RateLimitWaitSecs *float64 `json:"rate_limit_wait_seconds"`
 	} `json:"zoho_books"`
 }
 
@@ -321,14 +335,22 @@ func loadZoho(path string) (Zoho, error) {
 	if z.RequestsPerMinute == 0 {
 		z.RequestsPerMinute = 90
 	}
-	if z.RequestsPerMinute < 0 || z.RequestsPerMinute > 100 {
-		return Zoho{}, errorf(path, "zoho_books.requests_per_minute must be between 1 and 100 (Zoho allows 100 per organisation), not %d", z.RequestsPerMinute)
+	maxRPM := 100 // Zoho allows 100 per organisation; a custom host (an emulator, a proxy) may allow more
+	if z.DataCenter == "CUSTOM" {
+		maxRPM = 10000
+	}
+	if z.RequestsPerMinute < 0 || z.RequestsPerMinute > maxRPM {
+		return Zoho{}, errorf(path, "zoho_books.requests_per_minute must be between 1 and %d (Zoho allows 100 per organisation), not %d", maxRPM, z.RequestsPerMinute)
 	}
 	if z.MaxConcurrency == 0 {
 		z.MaxConcurrency = 4
 	}
 	if z.MaxConcurrency < 1 || z.MaxConcurrency > 10 {
 		return Zoho{}, errorf(path, "zoho_books.max_concurrency must be between 1 and 10 (Zoho allows 5 on free plans, 10 on paid), not %d", z.MaxConcurrency)
+	}
+	var err error
+	if z.Retry, err = retryOf(path, "zoho_books.", b.MaxRetries, b.RetryBaseSeconds, b.RateLimitWaitSecs, nil); err != nil {
+		return Zoho{}, err
 	}
 	return z, nil
 }
@@ -348,10 +370,13 @@ func hostOf(u string) string {
 }
 
 type odooFile struct {
-	URL      string `json:"url"`
-	DB       string `json:"db"`
-	Username string `json:"username"`
-	Password string `json:"password"`
+	URL              string   `json:"url"`
+	DB               string   `json:"db"`
+	Username         string   `json:"username"`
+	Password         string   `json:"password"`
+	MaxRetries       *int     `json:"max_retries"`
+	RetryBaseSeconds *float64 `json:"retry_base_seconds"`
+	TimeoutSeconds   *float64 `json:"timeout_seconds"`
 }
 
 func loadOdoo(path string) (Odoo, error) {
@@ -376,7 +401,37 @@ func loadOdoo(path string) (Odoo, error) {
 	if p, err := url.Parse(o.URL); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
 		return Odoo{}, errorf(path, "url %q is not an http(s) URL", o.URL)
 	}
+	var err error
+	if o.Retry, err = retryOf(path, "", f.MaxRetries, f.RetryBaseSeconds, nil, f.TimeoutSeconds); err != nil {
+		return Odoo{}, err
+	}
 	return o, nil
+}
+
+// retryOf checks the optional retry keys; zero values mean the client's defaults.
+func retryOf(path, prefix string, attempts *int, base, rateWait, timeout *float64) (Retry, error) {
+	var r Retry
+	if attempts != nil {
+		if *attempts < 1 || *attempts > 20 {
+			return r, errorf(path, "%smax_retries must be between 1 and 20, not %d", prefix, *attempts)
+		}
+		r.MaxAttempts = *attempts
+	}
+	for _, v := range []struct {
+		key string
+		val *float64
+		dst *time.Duration
+		max float64
+	}{{"retry_base_seconds", base, &r.BaseDelay, 60}, {"rate_limit_wait_seconds", rateWait, &r.RateLimitWait, 600}, {"timeout_seconds", timeout, &r.Timeout, 3600}} {
+		if v.val == nil {
+			continue
+		}
+		if *v.val <= 0 || *v.val > v.max {
+			return r, errorf(path, "%s%s must be above 0 and at most %g, not %g", prefix, v.key, v.max, *v.val)
+		}
+		*v.dst = time.Duration(*v.val * float64(time.Second))
+	}
+	return r, nil
 }
 
 // sortedKeys returns a map's keys in order, for deterministic output.

@@ -47,27 +47,13 @@ type OdooTarget interface {
 	Stats() odoo.Stats
 }
 
-// Images fetches and checks item images; nil turns image sync off.
-type Images interface {
-	// Fetch returns the image for an item (bytes already checked to be an
-	// image) or an error whose text is the reason to show.
-	Fetch(ctx context.Context, item zoho.Item, identity string) (ImageData, error)
-}
-
-// ImageData is a checked image.
-type ImageData struct {
-	Bytes      []byte
-	MD5        string
-	Downloaded bool // false when it came from the local cache
-}
-
 // Deps are the engine's collaborators.
 type Deps struct {
 	Config  *config.Config
 	Store   *store.Store
 	Zoho    ZohoSource
 	NewOdoo func() OdooTarget
-	Images  Images
+	Images  ImageFetcher // nil turns image sync off
 	Logger  *slog.Logger
 	Now     func() time.Time
 	// OnFinish is called after each run is recorded (scheduler, notifications, metrics).

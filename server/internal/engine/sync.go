@@ -29,6 +29,7 @@ type syncRun struct {
 	log    *slog.Logger
 
 	odoo         OdooTarget
+	images       ImageFetcher
 	mapper       *mapping.Mapper
 	src          zoho.Source
 	readFields   []string
@@ -111,6 +112,10 @@ func (s *syncRun) connect(ctx context.Context) error {
 		s.ar.warn(w.Code, w.Message, "")
 	}
 	s.readFields = append([]string{"id"}, s.mapper.Fields()...)
+	if s.cfg.Mapping.Options.Images.Enabled && s.e.d.Images != nil {
+		s.images = s.e.d.Images
+		s.readFields = append(s.readFields, "image_1920") // read with bin_size: its size, not its bytes
+	}
 	s.src = zoho.Source(s.cfg.Zoho.ItemSource)
 	s.log.Info("connected", "odoo_version", s.odoo.Version().Full, "type_field", d.TypeField, "source", s.src)
 	return nil
@@ -258,6 +263,8 @@ type plan struct {
 	note     string
 	archive  bool // the write deactivates the product
 	reported bool // counted in the run's progress
+	// Full sync: whether Odoo was read, and whether it has an image.
+	imageKnown, odooHasImage bool
 }
 
 // handlePage maps, matches, writes and commits one page of items.
@@ -340,6 +347,11 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 		for _, pl := range plans {
 			s.reportPlan(pl)
 		}
+		if s.images != nil {
+			if err := s.syncImages(ctx, wctx, plans, commit); err != nil {
+				return err
+			}
+		}
 		s.finishPage(plans, len(items))
 		return nil
 	}
@@ -377,8 +389,21 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 	if err := s.updateProducts(wctx, updates, done, failed); err != nil {
 		return err
 	}
+	if s.images != nil {
+		if err := s.syncImages(ctx, wctx, plans, commit); err != nil {
+			return err
+		}
+	}
 	s.finishPage(plans, len(items))
 	return nil
+}
+
+// reportWritten reports products once written; with images on, an item is
+// done only when its image is, so the image stage reports it.
+func (s *syncRun) reportWritten(plans []*plan) {
+	if s.images == nil {
+		s.report(plans)
+	}
 }
 
 // report counts plans not yet counted and publishes the progress.
@@ -515,8 +540,18 @@ func (s *syncRun) decide(ctx context.Context, plans []*plan) error {
 			continue
 		}
 		s.setChanges(pl, rec)
+		s.noteImage(pl, rec)
 	}
 	return nil
+}
+
+// noteImage records whether Odoo holds an image for the product (read with bin_size).
+func (s *syncRun) noteImage(pl *plan, rec odoo.Record) {
+	if v, ok := rec["image_1920"]; ok {
+		pl.imageKnown = true
+		str, _ := v.(string)
+		pl.odooHasImage = str != ""
+	}
 }
 
 // setChanges compares the wanted values with what Odoo has (or had).
@@ -623,6 +658,7 @@ func (s *syncRun) match(ctx context.Context, untracked []*plan, needRead *[]*pla
 				s.ar.warn("MATCHED_BY_NAME", fmt.Sprintf("item %s %q was linked to the existing Odoo product %d by its name", pl.p.ZohoID, pl.p.Name, hit.ID()), pl.p.ZohoID)
 			}
 			s.setChanges(pl, hit)
+			s.noteImage(pl, hit)
 		}
 		rest = left
 	}
@@ -834,7 +870,7 @@ func (s *syncRun) loadOne(ctx context.Context, batch []*plan, cols []string, row
 		for i, pl := range batch {
 			ok(pl, res.IDs[i])
 		}
-		s.report(batch)
+		s.reportWritten(batch)
 		return nil
 	}
 	var retry, bad []*plan

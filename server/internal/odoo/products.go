@@ -35,7 +35,9 @@ func writeContext() map[string]any {
 	return map[string]any{"tracking_disable": true, "mail_create_nolog": true, "mail_notrack": true, "active_test": false}
 }
 
-func readContext() map[string]any { return map[string]any{"active_test": false} }
+// readContext includes archived records and reads binary fields as their
+// size, so checking that a product has an image never transfers it.
+func readContext() map[string]any { return map[string]any{"active_test": false, "bin_size": true} }
 
 // Field is one product field as fields_get describes it.
 type Field struct {

@@ -220,6 +220,13 @@ type response struct {
 // get performs one API GET with auth, limits and retries. params must not
 // include organization_id (added here) unless noOrg is set.
 func (c *Client) get(ctx context.Context, src Source, path string, params url.Values, noOrg bool) (*response, error) {
+	return c.getAs(ctx, src, path, params, noOrg, false)
+}
+
+// getAs is get; with binary set, any HTTP 200 answer is returned for the
+// caller to check (an image endpoint's HTML or JSON body is "not an image",
+// not something to retry), except a daily-quota error, which stops the run.
+func (c *Client) getAs(ctx context.Context, src Source, path string, params url.Values, noOrg, binary bool) (*response, error) {
 	if params == nil {
 		params = url.Values{}
 	}
@@ -238,7 +245,7 @@ func (c *Client) get(ctx context.Context, src Source, path string, params url.Va
 		if err != nil {
 			return nil, err
 		}
-		resp, err := c.do(ctx, base+path+"?"+params.Encode(), tok.AccessToken)
+		resp, err := c.do(ctx, base+path+"?"+params.Encode(), tok.AccessToken, binary)
 		if err == nil {
 			return resp, nil
 		}
@@ -294,7 +301,7 @@ func jitter(d time.Duration) time.Duration {
 
 // do sends one request through the limiter and the concurrency gate and
 // classifies the answer, including errors Zoho sends with HTTP 200.
-func (c *Client) do(ctx context.Context, rawURL, access string) (*response, error) {
+func (c *Client) do(ctx context.Context, rawURL, access string, binary bool) (*response, error) {
 	if err := c.limiter.Wait(ctx); err != nil {
 		return nil, ctxErr(ctx, err)
 	}
@@ -342,6 +349,12 @@ func (c *Client) do(ctx context.Context, rawURL, access string) (*response, erro
 		Message string `json:"message"`
 	}
 	jsonErr := json.Unmarshal(body, &env)
+	if binary && res.StatusCode == 200 {
+		if jsonErr == nil && env.Code != nil && *env.Code == 45 {
+			return nil, classify(res.StatusCode, 45, env.Message)
+		}
+		return r, nil
+	}
 	if res.StatusCode >= 200 && res.StatusCode < 300 {
 		if jsonErr != nil {
 			if ct == "text/html" || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) {

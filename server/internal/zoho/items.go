@@ -245,3 +245,20 @@ func (c *Client) Organizations(ctx context.Context, src Source) ([]Organization,
 	}
 	return out, nil
 }
+
+// Image is an item image as Zoho served it; the bytes are not yet checked.
+type Image struct {
+	ContentType string
+	Data        []byte
+}
+
+// DownloadImage reads an item's primary image from one source. Errors that
+// arrive with HTTP 200 (a JSON or HTML body) are returned as a not-an-image
+// answer for the caller's checker; "no image" is KindNotFound.
+func (c *Client) DownloadImage(ctx context.Context, src Source, itemID string) (Image, error) {
+	r, err := c.getAs(ctx, src, "/items/"+url.PathEscape(itemID)+"/image", nil, false, true)
+	if err != nil {
+		return Image{}, err
+	}
+	return Image{ContentType: r.header.Get("Content-Type"), Data: r.body}, nil
+}
