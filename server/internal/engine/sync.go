@@ -37,7 +37,7 @@ type syncRun struct {
 
 	zohoStart zoho.Stats
 	odooStart odoo.Stats
-	started   bool
+	drySeen   map[string]bool // a dry run records nothing, so it remembers what it listed
 }
 
 func (s *syncRun) zohoCalls() int64 {
@@ -273,6 +273,12 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 	ids := make([]string, len(items))
 	for i, it := range items {
 		ids[i] = it.ID
+		if s.dry {
+			if s.drySeen == nil {
+				s.drySeen = map[string]bool{}
+			}
+			s.drySeen[it.ID] = true
+		}
 	}
 	states, err := s.store.Items(ids)
 	if err != nil {
@@ -906,7 +912,8 @@ func (s *syncRun) archiveMissing(ctx context.Context) error {
 		var last string
 		err := s.store.ScanItems(after, func(st store.ItemState) bool {
 			last = st.ZohoID
-			if st.LastSeenRun != s.runNum && st.OdooID != 0 && st.State != store.StateArchived {
+			seen := st.LastSeenRun == s.runNum || s.drySeen[st.ZohoID]
+			if !seen && st.OdooID != 0 && st.State != store.StateArchived {
 				batch = append(batch, st)
 			}
 			return len(batch) < s.cfg.Mapping.Options.BatchSize

@@ -201,12 +201,15 @@ func (mp *Mapper) Map(it zoho.Item) (Product, []Warning, error) {
 
 var controlChars = regexp.MustCompile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-// cleanText makes text safe for XML-RPC: valid UTF-8, no control characters
-// (Odoo strips them anyway, which would make every comparison differ).
+// cleanText makes text safe for XML-RPC and stable across a round trip:
+// valid UTF-8, no control characters (Odoo strips them), and \n line ends
+// (XML parsers turn \r\n into \n), so that comparisons do not always differ.
 func cleanText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
 	return controlChars.ReplaceAllString(s, "")
 }
 
