@@ -132,7 +132,7 @@ func TestOdooFaultOnOneProductCostsOnlyThatProduct(t *testing.T) {
 	bad := r.zoho.Items()[17]
 	r.odoo.Inject(odootest.Fault{Model: "product.template", Method: "load", Times: -1, Code: 2,
 		Message: "Barcode(s) already assigned: test",
-		Match: func(args []any, _ map[string]any) bool { return strings.Contains(fmtArgs(args), bad.ItemID) }})
+		Match:   func(args []any, _ map[string]any) bool { return strings.Contains(fmtArgs(args), bad.ItemID) }})
 	run := r.full()
 	c := counts(run)
 	if run.State != zv1.RunState_RUN_STATE_PARTIAL || c.Failed != 1 || c.Created != 119 {
@@ -170,7 +170,9 @@ func fmtArgs(args []any) string {
 func TestOdooDownMidRunThenRecovers(t *testing.T) {
 	r := newRig(t, rigOptions{items: 400, seed: 6, noImage: true, odoo: odootest.Options{Latency: 5 * time.Millisecond}})
 	r.odoo.Inject(odootest.Fault{Model: "product.template", Method: "load", Down: true, Times: -1,
-		Match: func(args []any, _ map[string]any) bool { return strings.Contains(fmtArgs(args), r.zoho.Items()[300].ItemID) }})
+		Match: func(args []any, _ map[string]any) bool {
+			return strings.Contains(fmtArgs(args), r.zoho.Items()[300].ItemID)
+		}})
 	run := r.full()
 	if run.State != zv1.RunState_RUN_STATE_FAILED || run.ErrorReason != "ODOO_UNREACHABLE" {
 		t.Fatalf("state %v reason %q error %q", run.State, run.ErrorReason, run.Error)
