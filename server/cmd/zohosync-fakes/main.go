@@ -42,6 +42,8 @@ func main() {
 	version := fs.String("odoo-version", "17.0", "Odoo version the double plays")
 	stock := fs.Bool("stock", true, "the Odoo double has the Inventory (stock) app")
 	bin := fs.String("bin", "bin/zohosync", "the zohosync binary (demo)")
+	rpm := fs.Int("rpm", 600, "the emulator's per-minute limit (Zoho's real one is 100); the config asks for 90% of it")
+	_ = fs.Parse(os.Args[2:])
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -49,8 +51,6 @@ func main() {
 	if err := os.MkdirAll(cfgDir, 0o755); err != nil {
 		fail(err)
 	}
-	rpm := fs.Int("rpm", 600, "the emulator's per-minute limit (Zoho's real one is 100); the config asks for 90% of it")
-	_ = fs.Parse(os.Args[2:])
 	em := zohotest.NewServer(zohotest.Options{PerMinuteLimit: *rpm})
 	defer em.Close()
 	em.Seed(*items, *seed)
