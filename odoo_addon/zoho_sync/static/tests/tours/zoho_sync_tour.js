@@ -1,0 +1,63 @@
+/** @odoo-module **/
+// Copyright 2026 zohosync authors
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+//
+// Settings > Zoho Sync > Sync now, follow the run to its end, then see the
+// products that came from the emulated Zoho catalogue.
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("zoho_sync_tour", {
+    test: true,
+    url: "/web#action=zoho_sync.zoho_sync_settings_action",
+    steps: () => [
+        {
+            content: "The Zoho Sync block shows the server's status",
+            trigger: "div[name='zoho_sync_status_html'] table:contains('Server version')",
+            isCheck: true,
+        },
+        {
+            content: "Click Sync now",
+            trigger: "button[name='action_zoho_sync_now']",
+            run: "click",
+        },
+        {
+            content: "A notification names the run",
+            trigger: ".o_notification:contains('Sync started: run')",
+            isCheck: true,
+        },
+        {
+            content: "Open the runs",
+            trigger: "button[name='action_zoho_sync_open_runs']",
+            run: "click",
+        },
+        {
+            content: "Open the newest run",
+            trigger: ".o_list_view .o_data_row:first-child td[name='run_id']",
+            run: "click",
+        },
+        {
+            content: "The run form polls the server until the run has succeeded",
+            trigger: ".o_form_view .o_statusbar_status button[aria-checked='true']:contains('Succeeded')",
+            timeout: 90000,
+            isCheck: true,
+        },
+        {
+            content: "The progress bar is full",
+            trigger: ".o_zoho_sync_progress:contains('100')",
+            isCheck: true,
+        },
+        {
+            content: "Go to the products that came from Zoho",
+            trigger: ".o_form_view",
+            run() {
+                window.location.href = "/web#action=zoho_sync.zoho_sync_product_action";
+            },
+        },
+        {
+            content: "The emulated catalogue's products are there",
+            trigger: ".o_kanban_record:contains('Compact Notebook 1')",
+            timeout: 30000,
+            isCheck: true,
+        },
+    ],
+});
