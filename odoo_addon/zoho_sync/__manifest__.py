@@ -10,7 +10,6 @@
     "author": "zohosync authors",
     "license": "LGPL-3",
     "application": True,
-    "installable": True,
     "depends": ["base_setup", "product"],
     # The addon talks to the server through the zohosync_client package
     # (client/python in the repository), which needs these two.

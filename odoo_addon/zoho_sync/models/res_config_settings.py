@@ -195,7 +195,7 @@ class ResConfigSettings(models.TransientModel):
         return Markup("<table class='table table-sm table-borderless mb-0'>%s</table>") % Markup("").join(rows)
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         params = self.env["ir.config_parameter"].sudo()
         for rec in self:
             if rec.zoho_sync_token_clear:
@@ -206,6 +206,7 @@ class ResConfigSettings(models.TransientModel):
                 rec._zoho_sync_write_schedule()
         # Never keep the typed token in the transient table.
         self.filtered("zoho_sync_token").write({"zoho_sync_token": False})
+        return res
 
     def _zoho_sync_write_schedule(self):
         """Send the schedule fields that differ from the server's (UpdateSchedule)."""

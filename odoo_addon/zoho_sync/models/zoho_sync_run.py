@@ -78,11 +78,11 @@ class ZohoSyncRun(models.Model):
     _order = "started_at desc, id desc"
     _rec_name = "name"
 
-    run_id = fields.Char("Run", required=True, readonly=True, index=True)
+    run_id = fields.Char("Run id", required=True, readonly=True, index=True)
     name = fields.Char(compute="_compute_name")
     kind = fields.Selection(RUN_KINDS, readonly=True)
     trigger = fields.Selection(TRIGGERS, readonly=True)
-    dry_run = fields.Boolean("Dry run", readonly=True)
+    dry_run = fields.Boolean(readonly=True)
     state = fields.Selection(RUN_STATES, readonly=True, default="unspecified")
     phase = fields.Selection(PHASES, readonly=True)
     started_at = fields.Datetime("Started", readonly=True)
