@@ -79,6 +79,15 @@ lint-addon: tools-python
 test-odoo: build
 	bash odoo_addon/tools/test_odoo.sh
 
+## test-real-odoo: the e2e sync tests against a real Odoo (not in CI, which has none).
+## Copies $(REAL_ODOO_TEMPLATE) for each test and drops the copy afterwards.
+REAL_ODOO          ?= http://127.0.0.1:8069
+REAL_ODOO_TEMPLATE ?= odoo17
+REAL_ODOO_MASTER   ?= local-master-17
+test-real-odoo: build
+	ZOHOSYNC_BIN=$(CURDIR)/$(BIN) ZOHOSYNC_REAL_ODOO=$(REAL_ODOO) ZOHOSYNC_REAL_ODOO_TEMPLATE=$(REAL_ODOO_TEMPLATE) \
+	ZOHOSYNC_REAL_ODOO_MASTER=$(REAL_ODOO_MASTER) $(GO) test -count=1 -v -run RealOdoo -timeout 30m ./server/e2e
+
 ## bench: figures for the README (Go testing.B; see README "Performance")
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./server/internal/engine/...
