@@ -13,7 +13,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 GEN_DIRS := server/gen client/python/gen
 export GOTOOLCHAIN ?= local
 
-.PHONY: build generate check-generated lint lint-addon test test-go test-python test-addon bench demo tools tools-proto tools-python clean test-faults test-odoo
+.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./server/cmd/zohosync
@@ -57,9 +57,14 @@ lint: tools-proto lint-addon
 	$(GO) vet ./...
 
 ## test: everything CI runs
-test: check-generated lint test-go
+test: check-generated lint test-go test-python
 
-test-go: build
+## grpcurl: the README's grpcurl commands run in the Go tests (TestReadmeGrpcurl)
+tools-grpcurl:
+	@command -v grpcurl >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/grpcurl" ] || \
+	  $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4
+
+test-go: build tools-grpcurl
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 test-python: build tools-python
@@ -90,7 +95,7 @@ test-real-odoo: build
 
 ## bench: figures for the README (Go testing.B; see README "Performance")
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./server/internal/engine/...
+	ZOHOSYNC_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 90m ./server/e2e
 
 ## demo: emulated Zoho (600 items) + Odoo double (or DIR/odoo_config.json), real server, a run with progress
 demo: build

@@ -60,6 +60,7 @@ type env struct {
 	addr    string
 	logs    *syncBuffer
 	mapping map[string]any
+	token   string // ZOHOSYNC_API_TOKEN for the server and the CLI
 }
 
 type envOptions struct {
@@ -150,7 +151,7 @@ func (e *env) start(extra ...string) {
 func (e *env) tryStart(extra ...string) error {
 	args := append([]string{"serve", "--config-dir", e.cfgDir, "--data-dir", e.dataDir, "--listen", "127.0.0.1:0", "--log-level", "debug"}, extra...)
 	cmd := exec.Command(binPath, args...)
-	cmd.Env = append(os.Environ(), "ZOHOSYNC_API_TOKEN=")
+	cmd.Env = append(os.Environ(), "ZOHOSYNC_API_TOKEN="+e.token)
 	cmd.Stderr = e.logs
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -217,7 +218,7 @@ func (e *env) cli(args ...string) (string, string, int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, append(args, "--server", e.addr)...)
-	cmd.Env = append(os.Environ(), "ZOHOSYNC_API_TOKEN=")
+	cmd.Env = append(os.Environ(), "ZOHOSYNC_API_TOKEN="+e.token)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
