@@ -215,9 +215,15 @@ func (e *env) kill() {
 // cli runs a client command against the server and returns stdout, stderr and the exit code.
 func (e *env) cli(args ...string) (string, string, int) {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	return e.exec(append(args, "--server", e.addr)...)
+}
+
+// exec runs the binary with args as given.
+func (e *env) exec(args ...string) (string, string, int) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binPath, append(args, "--server", e.addr)...)
+	cmd := exec.CommandContext(ctx, binPath, args...)
 	cmd.Env = append(os.Environ(), "ZOHOSYNC_API_TOKEN="+e.token)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

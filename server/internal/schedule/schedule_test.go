@@ -1,0 +1,340 @@
+package schedule_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/types/known/durationpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
+	"github.com/zohosync/zohosync/server/internal/config"
+	"github.com/zohosync/zohosync/server/internal/schedule"
+	"github.com/zohosync/zohosync/server/internal/store"
+)
+
+// fakeClock fires timers only when the test advances it.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waiters []waiter
+}
+
+type waiter struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	c.waiters = append(c.waiters, waiter{c.now.Add(d), ch})
+	return ch
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	keep := c.waiters[:0]
+	for _, w := range c.waiters {
+		if !w.at.After(c.now) {
+			w.ch <- c.now
+		} else {
+			keep = append(keep, w)
+		}
+	}
+	c.waiters = keep
+}
+
+// fakeEngine records starts; the test finishes runs by hand.
+type fakeEngine struct {
+	mu      sync.Mutex
+	clock   *fakeClock
+	st      *store.Store
+	current *zv1.Run
+	n       int
+	started chan *zv1.Run
+	sched   *schedule.Scheduler
+}
+
+func (f *fakeEngine) Start(kind zv1.RunKind, dry bool, trig zv1.RunTrigger) (*zv1.Run, bool, error) {
+	f.mu.Lock()
+	if f.current != nil {
+		defer f.mu.Unlock()
+		return f.current, true, nil
+	}
+	f.n++
+	r := &zv1.Run{Id: strconv.Itoa(f.n), Kind: kind, Trigger: trig, DryRun: dry, State: zv1.RunState_RUN_STATE_RUNNING,
+		StartedAt: timestamppb.New(f.clock.Now()), Progress: &zv1.Progress{Counts: &zv1.Counts{}}}
+	f.current = r
+	f.mu.Unlock()
+	_ = f.st.PutRun(r)
+	f.sched.OnStart(r)
+	f.started <- r
+	return r, false, nil
+}
+
+func (f *fakeEngine) Current() *zv1.Run {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.current
+}
+
+func (f *fakeEngine) finish(state zv1.RunState) *zv1.Run {
+	f.mu.Lock()
+	r := f.current
+	f.current = nil
+	f.mu.Unlock()
+	r.State = state
+	r.FinishedAt = timestamppb.New(f.clock.Now())
+	r.Duration = durationpb.New(time.Second)
+	if state == zv1.RunState_RUN_STATE_FAILED {
+		r.Error = "Odoo is unreachable"
+	}
+	_ = f.st.PutRun(r)
+	f.sched.OnFinish(r)
+	return r
+}
+
+type harness struct {
+	t      *testing.T
+	clock  *fakeClock
+	eng    *fakeEngine
+	sched  *schedule.Scheduler
+	st     *store.Store
+	dir    string
+	cancel context.CancelFunc
+}
+
+var t0 = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+
+func newHarness(t *testing.T, cfg config.Schedule) *harness {
+	h := &harness{t: t, clock: &fakeClock{now: t0}, dir: t.TempDir()}
+	if err := config.SaveSchedule(h.dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if h.st, err = store.Open(t.TempDir(), store.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.st.Close() })
+	h.boot()
+	return h
+}
+
+// boot starts a scheduler on the harness's store and config: a server (re)start.
+func (h *harness) boot() {
+	if h.cancel != nil {
+		h.cancel()
+	}
+	h.eng = &fakeEngine{clock: h.clock, st: h.st, started: make(chan *zv1.Run, 10)}
+	if h.sched != nil {
+		h.eng.n = h.eng.n + 100 // run ids stay unique across boots
+	}
+	var err error
+	h.sched, err = schedule.New(schedule.Options{ConfigDir: h.dir, Clock: h.clock, Starter: h.eng, Store: h.st,
+		Notifier: schedule.NewNotifier(h.dir, "notifications.log", h.clock.Now)})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.eng.sched = h.sched
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	h.t.Cleanup(cancel)
+	go h.sched.Run(ctx)
+}
+
+func (h *harness) expectStart(kind zv1.RunKind) *zv1.Run {
+	h.t.Helper()
+	select {
+	case r := <-h.eng.started:
+		if r.Kind != kind {
+			h.t.Fatalf("at %s started a %v run, want %v", h.clock.Now().Sub(t0), r.Kind, kind)
+		}
+		return r
+	case <-time.After(5 * time.Second):
+		h.t.Fatalf("at %s no run started, want a %v run", h.clock.Now().Sub(t0), kind)
+	}
+	return nil
+}
+
+// expectNoStart checks that nothing starts (it gives the loop a moment to act).
+func (h *harness) expectNoStart() {
+	h.t.Helper()
+	select {
+	case r := <-h.eng.started:
+		h.t.Fatalf("at %s a %v run started unexpectedly", h.clock.Now().Sub(t0), r.Kind)
+	case <-time.After(150 * time.Millisecond):
+	}
+}
+
+// advance moves the fake clock forward once the loop is waiting on it.
+func (h *harness) advance(d time.Duration) {
+	time.Sleep(20 * time.Millisecond) // let the loop arm its timer
+	h.clock.Advance(d)
+}
+
+func defaults() config.Schedule {
+	s := config.DefaultSchedule()
+	s.Notifications.LogFile = "notifications.log"
+	return s
+}
+
+func TestIntervalAndFullSyncCadence(t *testing.T) {
+	h := newHarness(t, defaults())
+	h.expectStart(zv1.RunKind_RUN_KIND_FULL) // never synced: at once, and full
+	h.advance(10 * time.Minute)
+	h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+	for day := 0; day < 6; day++ {
+		for slot := 0; slot < 6; slot++ {
+			h.advance(3*time.Hour + 49*time.Minute) // the 4 h count from the run's start
+			h.expectNoStart()
+			h.advance(time.Minute)
+			h.expectStart(zv1.RunKind_RUN_KIND_SMART)
+			h.advance(10 * time.Minute)
+			h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+		}
+	}
+	// Day 7: once the last full sync is 7 days old, the next scheduled run is full.
+	var kinds []zv1.RunKind
+	for i := 0; i < 8; i++ {
+		h.advance(3*time.Hour + 50*time.Minute)
+		select {
+		case r := <-h.eng.started:
+			kinds = append(kinds, r.Kind)
+			h.advance(10 * time.Minute)
+			h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+		case <-time.After(5 * time.Second):
+			t.Fatal("no run")
+		}
+	}
+	full := 0
+	for _, k := range kinds {
+		if k == zv1.RunKind_RUN_KIND_FULL {
+			full++
+		}
+	}
+	if full != 1 || kinds[len(kinds)-1] != zv1.RunKind_RUN_KIND_SMART {
+		t.Fatalf("runs after day 6: %v, want exactly one full then smart", kinds)
+	}
+}
+
+func TestAutoDisableAfterFailuresAndEnableResets(t *testing.T) {
+	cfg := defaults()
+	cfg.MaxConsecutiveErrors = 3
+	h := newHarness(t, cfg)
+	for i := 0; i < 3; i++ {
+		h.expectStart(0 + zv1.RunKind_RUN_KIND_FULL)
+		h.eng.finish(zv1.RunState_RUN_STATE_FAILED)
+		h.advance(4 * time.Hour)
+	}
+	h.expectNoStart()
+	cur := h.sched.Current()
+	if cur.Enabled || cur.ConsecutiveFailures != 3 || !strings.Contains(cur.DisabledReason, "3 failed scheduled runs in a row") {
+		t.Fatalf("after 3 failures: %+v", cur)
+	}
+	saved, _ := config.LoadSchedule(h.dir)
+	if saved.Enabled {
+		t.Fatal("sync_schedule.json still says enabled")
+	}
+	logged, _ := os.ReadFile(filepath.Join(h.dir, "notifications.log"))
+	if !strings.Contains(string(logged), "ESCALATION scheduler disabled after 3 failed") || strings.Count(string(logged), " INFO run ") != 3 {
+		t.Fatalf("notifications log:\n%s", logged)
+	}
+	// Enabling again resets the count and schedules a run.
+	if _, err := h.sched.Update([]string{"enabled"}, &zv1.Schedule{Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	if cur := h.sched.Current(); !cur.Enabled || cur.ConsecutiveFailures != 0 || cur.DisabledReason != "" {
+		t.Fatalf("after enable: %+v", cur)
+	}
+	h.expectStart(zv1.RunKind_RUN_KIND_FULL)
+	h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+}
+
+func TestRestartNeitherSkipsNorDoubles(t *testing.T) {
+	h := newHarness(t, defaults())
+	h.expectStart(zv1.RunKind_RUN_KIND_FULL)
+	h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+	h.advance(time.Hour)
+	h.boot() // the server restarts an hour later
+	h.expectNoStart()
+	h.advance(2*time.Hour + 59*time.Minute)
+	h.expectNoStart()
+	h.advance(time.Minute) // 4 h after the last run started
+	h.expectStart(zv1.RunKind_RUN_KIND_SMART)
+	h.expectNoStart()
+	// A restart during a run: the run was interrupted, so the next one starts at once, once.
+	h.advance(5 * time.Minute)
+	h.boot()
+	h.expectStart(zv1.RunKind_RUN_KIND_SMART)
+	h.expectNoStart()
+	h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+	// Down past a due time: one catch-up run, not one per missed slot.
+	h.cancel()
+	h.clock.Advance(13 * time.Hour)
+	h.boot()
+	h.expectStart(zv1.RunKind_RUN_KIND_SMART)
+	h.expectNoStart()
+}
+
+func TestManualRunsAreNeverOverlapped(t *testing.T) {
+	h := newHarness(t, defaults())
+	h.expectStart(zv1.RunKind_RUN_KIND_FULL)
+	h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+	h.advance(3 * time.Hour)
+	// A manual run starts and is still running when the scheduled one is due.
+	if _, _, err := h.eng.Start(zv1.RunKind_RUN_KIND_SMART, false, zv1.RunTrigger_RUN_TRIGGER_MANUAL); err != nil {
+		t.Fatal(err)
+	}
+	<-h.eng.started
+	if next := h.sched.Current().NextRunAt.AsTime(); next.Sub(t0) != 7*time.Hour {
+		t.Fatalf("next run at +%s; the interval counts from the manual run's start (+3h)", next.Sub(t0))
+	}
+	h.advance(5 * time.Hour)
+	h.expectNoStart() // due at +7h, but the manual run is still going
+	h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+	h.expectStart(zv1.RunKind_RUN_KIND_SMART) // overdue: right after it, once
+	h.expectNoStart()
+}
+
+func TestUpdateValidates(t *testing.T) {
+	h := newHarness(t, defaults())
+	cases := []struct {
+		mask []string
+		in   *zv1.Schedule
+		want string
+	}{
+		{[]string{"sync_interval_hours"}, &zv1.Schedule{SyncIntervalHours: 0.1}, "at least 0.25 (15 minutes)"},
+		{[]string{"max_consecutive_errors"}, &zv1.Schedule{MaxConsecutiveErrors: 0}, "between 1 and 1000"},
+		{[]string{"next_run_at"}, &zv1.Schedule{}, "output only"},
+		{[]string{"colour"}, &zv1.Schedule{}, `unknown field "colour"`},
+	}
+	for _, tc := range cases {
+		_, err := h.sched.Update(tc.mask, tc.in)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("update %v: %v, want %q", tc.mask, err, tc.want)
+		}
+	}
+	sc, err := h.sched.Update([]string{"sync_interval_hours", "force_full_sync_days"}, &zv1.Schedule{SyncIntervalHours: 6, ForceFullSyncDays: 0})
+	if err != nil || sc.SyncIntervalHours != 6 || sc.ForceFullSyncDays != 0 {
+		t.Fatalf("good update: %v %+v", err, sc)
+	}
+	if saved, _ := config.LoadSchedule(h.dir); saved.SyncIntervalHours != 6 {
+		t.Fatal("not saved to sync_schedule.json")
+	}
+}
