@@ -317,7 +317,7 @@ func (e *env) checkOdooMatchesZoho() {
 		if p.DefaultCode != it.SKU {
 			problems = append(problems, fmt.Sprintf("default_code %q want %q", p.DefaultCode, it.SKU))
 		}
-		if strings.TrimSpace(p.DescriptionSale) != strings.TrimSpace(it.Description) {
+		if strings.TrimSpace(p.DescriptionSale) != strings.TrimSpace(strings.ReplaceAll(it.Description, "\r\n", "\n")) {
 			problems = append(problems, fmt.Sprintf("description_sale %q want %q", p.DescriptionSale, it.Description))
 		}
 		if p.Active != (it.Status != "inactive") {

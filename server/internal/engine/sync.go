@@ -345,7 +345,8 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 			st.LastSyncedAt = now
 			commit[pl.p.ZohoID] = st
 		}
-		if pl.linkedBy == "sku" || pl.linkedBy == "name" {
+		imported := pl.tracked && pl.st.LinkedBy == "imported" && pl.st.Checksum == "" // from the Python tool's state
+		if (pl.linkedBy == "sku" || pl.linkedBy == "name" || imported) && pl.action != zv1.Action_ACTION_CREATE {
 			links = append(links, pl)
 		}
 	}
