@@ -39,8 +39,15 @@ mkdir -p "$LOG_DIR"
 "$ODOO_PYTHON" -c "import grpc, google.protobuf, zohosync_client" || {
   echo "$ODOO_PYTHON lacks grpcio/protobuf (apt-get install python3-grpcio python3-protobuf)"; exit 2; }
 
-# The config's addons_path plus odoo_addon/ (empty dirs dropped: odoo-bin refuses them on the command line).
-ADDONS="$("$ODOO_PYTHON" - "$ODOO_CONF" "$REPO/odoo_addon" <<'EOF'
+# 17: this checkout's odoo_addon/; other series: a copy ported by port_addon.py.
+ADDON_PARENT="$REPO/odoo_addon"
+if [ "$SERIES" != 17 ]; then
+  ADDON_PARENT="$(mktemp -d)"
+  "$ODOO_PYTHON" "$REPO/odoo_addon/tools/port_addon.py" --series "$SERIES" "$REPO/odoo_addon/zoho_sync" "$ADDON_PARENT" >/dev/null
+fi
+
+# The config's addons_path plus the addon's parent dir (empty dirs dropped: odoo-bin refuses them on the command line).
+ADDONS="$("$ODOO_PYTHON" - "$ODOO_CONF" "$ADDON_PARENT" <<'EOF'
 import configparser, os, sys
 cp = configparser.ConfigParser()
 cp.read(sys.argv[1])
@@ -66,6 +73,7 @@ SERVER_PID=""
 cleanup() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
   drop_db
+  if [ "$ADDON_PARENT" != "$REPO/odoo_addon" ]; then rm -rf "$ADDON_PARENT"; fi
 }
 trap cleanup EXIT
 drop_db

@@ -198,9 +198,16 @@ class LiveZohoSync:
         # The fakes read DIR/odoo_config.json; make sure the server gets it whatever they did.
         (self.config / "odoo_config.json").write_text((self.dir / "odoo_config.json").read_text())
 
-    def start_server(self):
-        """A server with its own fresh data dir and a scheduler that is disabled."""
+    def start_server(self, odoo_password="admin"):
+        """A server with its own fresh data dir and a scheduler that is disabled.
+
+        odoo_password may be an API key: logging in with the password can make
+        Odoo 18 re-hash it, which ends the browser session of a running tour.
+        """
         _stop(self.server)
+        (self.config / "odoo_config.json").write_text(
+            json.dumps({"url": self.odoo_url, "db": self.db, "username": "admin", "password": odoo_password})
+        )
         data = Path(tempfile.mkdtemp(prefix="data_", dir=str(self.dir)))
         (self.config / "sync_schedule.json").write_text(
             json.dumps({"enabled": False, "sync_interval_hours": 4, "force_full_sync_days": 7, "max_consecutive_errors": 5})

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Screenshots of the addon in headless Chromium (Chrome DevTools protocol, no Playwright).
+
+    screenshots.py --url http://127.0.0.1:8069 --db odoo17_zs_shots --out DIR \
+        --bin bin/zohosync --fakes bin/zohosync-fakes
+
+Needs a running Odoo serving DB with zoho_sync installed and zohosync_client
+importable in Odoo's Python, /usr/bin/chromium, and python3-websocket. It
+starts the Zoho emulator (600 items, 150 ms per call, so a run lasts long
+enough to be seen) and a zohosync server writing into that Odoo, points the
+addon at it, then:
+  1. opens Settings > Zoho Sync and saves DIR/screenshot_settings.png;
+  2. starts a full sync, opens the run's form while it is in progress, checks
+     that the progress bar moves (the page polls the server) and saves
+     DIR/screenshot_run.png.
+"""
+
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import xmlrpc.client
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import websocket  # python3-websocket
+
+TOKEN = "screenshot-token"
+
+
+def wait_line(proc, pattern):
+    for line in proc.stdout:
+        found = re.search(pattern, line)
+        if found:
+            return found
+    raise SystemExit("process ended before %r" % pattern)
+
+
+def stop(proc):
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+class Chrome:
+    def __init__(self, width=1366, height=1000):
+        self.profile = tempfile.mkdtemp(prefix="zs_chrome_")
+        self.proc = subprocess.Popen(
+            ["/usr/bin/chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--remote-debugging-port=0", "--user-data-dir=" + self.profile,
+             "--window-size=%d,%d" % (width, height), "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        port = None
+        for line in self.proc.stderr:
+            found = re.search(r"DevTools listening on ws://[^:]+:(\d+)/", line)
+            if found:
+                port = int(found.group(1))
+                break
+        pages = json.load(urllib.request.urlopen("http://127.0.0.1:%d/json" % port))
+        page = next(p for p in pages if p.get("type") == "page")
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
+        self.next_id = 0
+        self.send("Page.enable")
+        self.send("Runtime.enable")
+        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+
+    def send(self, method, **params):
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.next_id:
+                if "error" in msg:
+                    raise RuntimeError("%s: %s" % (method, msg["error"]))
+                return msg.get("result", {})
+
+    def js(self, expression):
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        return result.get("result", {}).get("value")
+
+    def wait_for(self, expression, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.js(expression):
+                return True
+            time.sleep(0.25)
+        raise SystemExit("timed out waiting for: %s" % expression)
+
+    def goto(self, url):
+        self.send("Page.navigate", url=url)
+
+    def screenshot(self, path, clip_selector=None):
+        params = {"format": "png"}
+        if clip_selector:
+            box = self.js(
+                "(() => { const r = document.querySelector(%s).getBoundingClientRect();"
+                " return {x: r.x, y: r.y, width: r.width, height: r.height}; })()" % json.dumps(clip_selector)
+            )
+            params["clip"] = dict(box, scale=1)
+        data = self.send("Page.captureScreenshot", **params)["data"]
+        Path(path).write_bytes(base64.b64decode(data))
+
+    def close(self):
+        try:
+            self.ws.close()
+        finally:
+            stop(self.proc)
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def session_cookie(url, db):
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    body = json.dumps({"jsonrpc": "2.0", "method": "call",
+                       "params": {"db": db, "login": "admin", "password": "admin"}}).encode()
+    req = urllib.request.Request(url + "/web/session/authenticate", body, {"Content-Type": "application/json"})
+    reply = json.load(opener.open(req))
+    if reply.get("error"):
+        raise SystemExit("login failed: %s" % reply["error"])
+    return next(c.value for c in jar if c.name == "session_id")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url", default="http://127.0.0.1:8069")
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--fakes", required=True)
+    args = ap.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    import zohosync_client
+
+    work = Path(tempfile.mkdtemp(prefix="zs_shots_"))
+    fakes = server = chrome = None
+    try:
+        common = xmlrpc.client.ServerProxy(args.url + "/xmlrpc/2/common")
+        uid = common.authenticate(args.db, "admin", "admin", {})
+        models = xmlrpc.client.ServerProxy(args.url + "/xmlrpc/2/object", allow_none=True)
+
+        def call(model, method, *a, **kw):
+            return models.execute_kw(args.db, uid, "admin", model, method, list(a), kw)
+
+        odoo_conf = {"url": args.url, "db": args.db, "username": "admin", "password": "admin"}
+        (work / "odoo_config.json").write_text(json.dumps(odoo_conf))
+        fakes = subprocess.Popen(
+            [os.path.abspath(args.fakes), "serve", "--dir", str(work), "--items", "600"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(work),
+        )
+        config = Path(work, wait_line(fakes, r"^config: (.+)$").group(1).strip())
+        wait_line(fakes, r"ready; Ctrl-C stops the fakes")
+        (config / "odoo_config.json").write_text(json.dumps(odoo_conf))
+        (config / "sync_schedule.json").write_text(json.dumps(
+            {"enabled": True, "sync_interval_hours": 6, "force_full_sync_days": 7, "max_consecutive_errors": 5}))
+        server = subprocess.Popen(
+            [os.path.abspath(args.bin), "serve", "--config-dir", str(config), "--data-dir", str(work / "data"),
+             "--listen", "127.0.0.1:0", "--log-level", "warn"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=dict(os.environ, ZOHOSYNC_API_TOKEN=TOKEN),
+        )
+        address = wait_line(server, r"listening on (\S+)").group(1)
+        client = zohosync_client.Client(address, token=TOKEN)
+        # A first, small history: one finished run (the scheduler may have started it already).
+        first = client.start_sync("smart")
+        client.wait_for_run(first.run.id, timeout=600)
+
+        call("ir.config_parameter", "set_param", "zoho_sync.server_address", address)
+        call("ir.config_parameter", "set_param", "zoho_sync.api_token", TOKEN)
+        call("ir.config_parameter", "set_param", "zoho_sync.tls", False)
+
+        chrome = Chrome(height=1350)
+        chrome.send("Network.enable")
+        host = re.sub(r"^https?://", "", args.url).split(":")[0]
+        chrome.send("Network.setCookie", name="session_id", value=session_cookie(args.url, args.db),
+                    domain=host, path="/")
+        chrome.goto(args.url + "/web#action=zoho_sync.zoho_sync_settings_action")
+        chrome.wait_for("!!document.querySelector(\"div[name='zoho_sync_status_html'] table\")", 60)
+        time.sleep(1.5)
+        chrome.screenshot(out / "screenshot_settings.png")
+        print("settings:", out / "screenshot_settings.png")
+
+        started = client.start_sync("full")
+        run_id = started.run.id
+        call("zoho.sync.run", "action_open_runs")
+        rec = call("zoho.sync.run", "search", [("run_id", "=", run_id)])[0]
+        chrome.send("Emulation.setDeviceMetricsOverride", width=1366, height=900, deviceScaleFactor=1, mobile=False)
+        chrome.goto(args.url + "/web#model=zoho.sync.run&id=%d&view_type=form" % rec)
+        progress_js = ("(() => { const el = document.querySelector('.o_zoho_sync_progress');"
+                       " return el ? el.innerText.trim() : null; })()")
+        chrome.wait_for(progress_js, 60)
+        seen = [chrome.js(progress_js)]
+        for _ in range(6):
+            time.sleep(2.5)
+            seen.append(chrome.js(progress_js))
+            if len(set(seen)) >= 3:
+                break
+        state = chrome.js("document.querySelector('.o_statusbar_status [aria-checked=\"true\"]').innerText")
+        poller = chrome.js("!!document.querySelector('.o_zoho_sync_poller')")
+        chrome.screenshot(out / "screenshot_run.png")
+        print("run %s progress readings: %s; state %s; live poller shown: %s" % (run_id, seen, state, poller))
+        print("run:", out / "screenshot_run.png")
+        if len(set(seen)) < 2:
+            raise SystemExit("the progress bar did not move")
+        client.cancel_run(run_id)
+        client.close()
+        return 0
+    finally:
+        if chrome:
+            chrome.close()
+        stop(server)
+        stop(fakes)
+        shutil.rmtree(str(work), ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
