@@ -9,10 +9,11 @@ importable in Odoo's Python, /usr/bin/chromium, and python3-websocket. It
 starts the Zoho emulator (600 items, 150 ms per call, so a run lasts long
 enough to be seen) and a zohosync server writing into that Odoo, points the
 addon at it, then:
-  1. opens Settings > Zoho Sync and saves DIR/screenshot_settings.png;
-  2. starts a full sync, opens the run's form while it is in progress, checks
-     that the progress bar moves (the page polls the server) and saves
-     DIR/screenshot_run.png.
+  1. starts a sync, opens the run's form while it is in progress, checks that
+     the progress bar moves (the page polls the server), saves
+     DIR/screenshot_run.png, and waits for the form to show the end by itself;
+  2. opens Settings > Zoho Sync and saves DIR/screenshot_settings.png.
+Use a database without the emulated products, so that the run takes a while.
 """
 
 import argparse
@@ -97,7 +98,9 @@ class Chrome:
             if self.js(expression):
                 return True
             time.sleep(0.25)
-        raise SystemExit("timed out waiting for: %s" % expression)
+        shot = os.path.join(tempfile.gettempdir(), "zoho_sync_screenshot_failure.png")
+        self.screenshot(shot)
+        raise SystemExit("timed out waiting for: %s (page in %s)" % (expression, shot))
 
     def goto(self, url):
         self.send("Page.navigate", url=url)
@@ -174,36 +177,28 @@ def main():
         )
         address = wait_line(server, r"listening on (\S+)").group(1)
         client = zohosync_client.Client(address, token=TOKEN)
-        # A first, small history: one finished run (the scheduler may have started it already).
-        first = client.start_sync("smart")
-        client.wait_for_run(first.run.id, timeout=600)
-
         call("ir.config_parameter", "set_param", "zoho_sync.server_address", address)
         call("ir.config_parameter", "set_param", "zoho_sync.api_token", TOKEN)
         call("ir.config_parameter", "set_param", "zoho_sync.tls", False)
 
-        chrome = Chrome(height=1350)
+        chrome = Chrome(height=900)
         chrome.send("Network.enable")
         host = re.sub(r"^https?://", "", args.url).split(":")[0]
         chrome.send("Network.setCookie", name="session_id", value=session_cookie(args.url, args.db),
                     domain=host, path="/")
-        chrome.goto(args.url + "/web#action=zoho_sync.zoho_sync_settings_action")
-        chrome.wait_for("!!document.querySelector(\"div[name='zoho_sync_status_html'] table\")", 60)
-        time.sleep(1.5)
-        chrome.screenshot(out / "screenshot_settings.png")
-        print("settings:", out / "screenshot_settings.png")
 
-        started = client.start_sync("full")
+        # 1. A run in progress: the first sync into a database without the products
+        # (creates and images: long enough to watch). The scheduler may have started it.
+        started = client.start_sync("smart")
         run_id = started.run.id
         call("zoho.sync.run", "action_open_runs")
         rec = call("zoho.sync.run", "search", [("run_id", "=", run_id)])[0]
-        chrome.send("Emulation.setDeviceMetricsOverride", width=1366, height=900, deviceScaleFactor=1, mobile=False)
         chrome.goto(args.url + "/web#model=zoho.sync.run&id=%d&view_type=form" % rec)
         progress_js = ("(() => { const el = document.querySelector('.o_zoho_sync_progress');"
                        " return el ? el.innerText.trim() : null; })()")
         chrome.wait_for(progress_js, 60)
         seen = [chrome.js(progress_js)]
-        for _ in range(6):
+        for _ in range(20):
             time.sleep(2.5)
             seen.append(chrome.js(progress_js))
             if len(set(seen)) >= 3:
@@ -215,7 +210,22 @@ def main():
         print("run:", out / "screenshot_run.png")
         if len(set(seen)) < 2:
             raise SystemExit("the progress bar did not move")
-        client.cancel_run(run_id)
+        client.wait_for_run(run_id, timeout=900)
+        chrome.wait_for("document.querySelector('.o_statusbar_status [aria-checked=\"true\"]').innerText"
+                        ".includes('Succeeded')", 30)
+        print("the open form reached Succeeded by itself (polling stops there)")
+
+        # 2. Settings, with that run as the last one.
+        chrome.send("Emulation.setDeviceMetricsOverride", width=1366, height=1300, deviceScaleFactor=1, mobile=False)
+        chrome.goto(args.url + "/web#action=zoho_sync.zoho_sync_settings_action")
+        chrome.wait_for("!!document.querySelector(\"div[name='zoho_sync_status_html'] table\")", 60)
+        time.sleep(1.5)
+        chrome.screenshot(out / "screenshot_settings.png")
+        print("settings:", out / "screenshot_settings.png")
+        try:
+            client.cancel_run(run_id)
+        except zohosync_client.FailedPrecondition:
+            pass  # it has already ended
         client.close()
         return 0
     finally:
