@@ -27,7 +27,7 @@ from zohosync.v1 import (
     sync_pb2_grpc,
 )
 
-from .errors import AlreadyRunning, InvalidArgument, ZohoSyncError, from_rpc_error
+from .errors import AlreadyRunning, InvalidArgument, ServerUnavailable, ZohoSyncError, from_rpc_error
 
 __all__ = [
     "Client",
@@ -260,8 +260,6 @@ class Client:
             if not run_is_active(run):
                 return run
             if time.monotonic() >= deadline:
-                from .errors import ServerUnavailable
-
                 raise ServerUnavailable(
                     "run %s was still in progress after %gs" % (run_id, timeout),
                     code=grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -441,8 +439,7 @@ def enum_label(enum: Any, value: int) -> str:
         name = enum.Name(value)
     except ValueError:
         return str(value)
-    prefix = name.rsplit("_UNSPECIFIED", 1)[0] if name.endswith("_UNSPECIFIED") else None
-    if prefix is not None:
+    if name.endswith("_UNSPECIFIED"):
         return "unspecified"
     for full in enum.keys():
         if full.endswith("_UNSPECIFIED"):
