@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -69,8 +71,16 @@ type ItemState struct {
 // Store is the Badger database.
 type Store struct {
 	db  *badger.DB
+	dir string
 	log *slog.Logger
 	gc  chan struct{}
+
+	// counts caches Counts between item writes: status calls are frequent,
+	// and counting is a scan of every key.
+	countsMu    sync.Mutex
+	countsValid bool
+	tracked     int64
+	failed      int64
 }
 
 // Options tune the database.
@@ -108,6 +118,9 @@ func Open(dir string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("cannot open state in %s: %w", path, err)
 	}
 	s := &Store{db: db, log: log, gc: make(chan struct{})}
+	if !o.InMemory {
+		s.dir = path
+	}
 	if !o.InMemory {
 		go s.gcLoop()
 	}
@@ -237,6 +250,7 @@ func (s *Store) PutItems(states []ItemState) error {
 	if len(states) == 0 {
 		return nil
 	}
+	defer s.invalidateCounts()
 	return s.update(func(txn *badger.Txn) error {
 		for _, st := range states {
 			if err := putItem(txn, st); err != nil {
@@ -292,6 +306,7 @@ func putItem(txn *badger.Txn, st ItemState) error {
 
 // DeleteItem forgets an item (used when its Odoo product was deleted by hand).
 func (s *Store) DeleteItem(id string) error {
+	defer s.invalidateCounts()
 	return s.update(func(txn *badger.Txn) error {
 		prev, err := getItem(txn, id)
 		if errors.Is(err, ErrNotFound) {
@@ -364,12 +379,26 @@ func (s *Store) FailedIDs(after string, limit int) ([]string, error) {
 
 // Counts returns the number of tracked items (linked to an Odoo product) and of failed items.
 func (s *Store) Counts() (tracked, failed int64, err error) {
+	s.countsMu.Lock()
+	defer s.countsMu.Unlock()
+	if s.countsValid {
+		return s.tracked, s.failed, nil
+	}
 	err = s.db.View(func(txn *badger.Txn) error {
 		tracked = countPrefix(txn, prefixOdoo)
 		failed = countPrefix(txn, prefixFailed)
 		return nil
 	})
+	if err == nil {
+		s.tracked, s.failed, s.countsValid = tracked, failed, true
+	}
 	return
+}
+
+func (s *Store) invalidateCounts() {
+	s.countsMu.Lock()
+	s.countsValid = false
+	s.countsMu.Unlock()
 }
 
 func countPrefix(txn *badger.Txn, prefix string) int64 {
@@ -520,3 +549,27 @@ func (b badgerLogger) Warningf(f string, a ...any) {
 }
 func (b badgerLogger) Infof(string, ...any)  {}
 func (b badgerLogger) Debugf(string, ...any) {}
+
+// MinFreeBytes is the free space the data directory's disk must keep: below
+// it a run stops with a clear message instead of letting Badger fail a write
+// half-way (its memtables alone can need 2 × 16 MB).
+const MinFreeBytes = 64 << 20
+
+// ErrDiskFull means the data directory's disk is (almost) full.
+var ErrDiskFull = errors.New("the data directory's disk is almost full")
+
+// CheckSpace reports ErrDiskFull when the data directory's disk has less than MinFreeBytes free.
+func (s *Store) CheckSpace() error {
+	if s.dir == "" {
+		return nil
+	}
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(s.dir, &fs); err != nil {
+		return nil // cannot tell: let the write itself decide
+	}
+	free := int64(fs.Bavail) * int64(fs.Bsize)
+	if free < MinFreeBytes {
+		return fmt.Errorf("%w (%d MB free in %s, at least %d MB needed): free some space and run again; nothing was lost", ErrDiskFull, free>>20, s.dir, MinFreeBytes>>20)
+	}
+	return nil
+}
