@@ -138,7 +138,9 @@ func isContextErr(err error) bool {
 // outlasted the client's retries): those are this image's problem, retried on
 // the next run.
 func runFatal(err error) bool {
-	return zoho.Fatal(err) && !zoho.IsKind(err, zoho.KindTransient)
+	// A rate limit that outlasted the client's retries costs this image a
+	// retry on the next run, not the run: list calls keep their own retries.
+	return zoho.Fatal(err) && !zoho.IsKind(err, zoho.KindTransient) && !zoho.IsKind(err, zoho.KindRateLimited)
 }
 
 // noImage reports whether Zoho said the item has no image: a 404 (code 1002

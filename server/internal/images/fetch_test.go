@@ -227,6 +227,19 @@ func TestFetchSecondTimeFromCache(t *testing.T) {
 	}
 }
 
+// A rate limit that outlasts the client's retries costs the image a retry
+// on the next run, not the run.
+func TestFetchRateLimitIsAnImageProblem(t *testing.T) {
+	e := newEnv(t, nil)
+	e.em.Inject(zohotest.Fault{Kind: zohotest.Fault429, Path: "/image", Times: -1})
+	f := NewFetcher(e.client, bothSources, nil, testLimits)
+	_, err := f.Fetch(context.Background(), e.itemID, e.ident)
+	var p *Problem
+	if !errors.As(err, &p) || !strings.Contains(p.Reason, "per-minute limit") {
+		t.Fatalf("err = %v (%T), want an image Problem about the rate limit", err, err)
+	}
+}
+
 func TestFetchFatalErrors(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -236,7 +249,6 @@ func TestFetchFatalErrors(t *testing.T) {
 		{"quota", zohotest.Fault{Kind: zohotest.FaultQuota45, Path: "/image"}, zoho.KindQuota},
 		{"quota with HTTP 200", zohotest.Fault{Kind: zohotest.FaultQuota45HTTP200, Path: "/image"}, zoho.KindQuota},
 		{"token refused", zohotest.Fault{Kind: zohotest.FaultTokenExpired, Path: "/image", Times: -1}, zoho.KindAuth},
-		{"rate limit outlasts the retries", zohotest.Fault{Kind: zohotest.Fault429, Path: "/image", Times: -1}, zoho.KindRateLimited},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

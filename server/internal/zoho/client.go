@@ -59,6 +59,7 @@ type Config struct {
 // RetryPolicy says how long to wait between attempts.
 type RetryPolicy struct {
 	MaxAttempts    int           // per request, for transient errors (default 8)
+	RateAttempts   int           // per request, for 429s (default 20): rate limits pass, so they get more patience
 	BaseDelay      time.Duration // first backoff for 5xx and network errors (default 1s)
 	MaxDelay       time.Duration // cap for one wait (default 60s)
 	RateLimitDelay time.Duration // first wait after a 429 code 44 (default 30s)
@@ -67,6 +68,9 @@ type RetryPolicy struct {
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxAttempts <= 0 {
 		p.MaxAttempts = 8
+	}
+	if p.RateAttempts <= 0 {
+		p.RateAttempts = max(20, p.MaxAttempts)
 	}
 	if p.BaseDelay <= 0 {
 		p.BaseDelay = time.Second
@@ -133,6 +137,11 @@ func New(cfg Config) *Client {
 	c.tokens = newTokenSource(cfg)
 	return c
 }
+
+// NewRun is called when a run starts: a token refusal remembered from the
+// previous run is forgotten, so each run asks the token endpoint at most once
+// after a refusal.
+func (c *Client) NewRun() { c.tokens.forgetRefusal() }
 
 // Stats returns the counters so far.
 func (c *Client) Stats() Stats {
@@ -236,6 +245,7 @@ func (c *Client) getAs(ctx context.Context, src Source, path string, params url.
 	var lastErr error
 	rateWait := c.retry.RateLimitDelay
 	authRetried := false
+	rateLimited := 0
 	for attempt := 1; ; attempt++ {
 		tok, err := c.tokens.token(ctx)
 		if err != nil {
@@ -263,17 +273,19 @@ func (c *Client) getAs(ctx context.Context, src Source, path string, params url.
 			continue
 		case ze.Kind == KindRateLimited && ze.Code == 44:
 			c.limited.Add(1)
+			rateLimited++
 			wait = jitter(rateWait)
 			rateWait = min(rateWait*2, c.retry.MaxDelay)
 		case ze.Kind == KindRateLimited:
 			c.limited.Add(1)
-			wait = jitter(c.backoff(attempt) / 2)
+			rateLimited++
+			wait = jitter(c.backoff(min(rateLimited, 4)) / 2)
 		case ze.Kind == KindTransient:
-			wait = jitter(c.backoff(attempt))
+			wait = jitter(c.backoff(attempt - rateLimited))
 		default:
 			return nil, err
 		}
-		if attempt >= c.retry.MaxAttempts {
+		if attempt-rateLimited >= c.retry.MaxAttempts || rateLimited >= c.retry.RateAttempts {
 			return nil, fmt.Errorf("%w (gave up after %d attempts)", lastErr, attempt)
 		}
 		c.retries.Add(1)

@@ -70,6 +70,9 @@ type tokenSource struct {
 	now     func() time.Time
 	http    *http.Client
 	onMint  func()
+	// refused remembers the token endpoint's refusal until the next run, so
+	// that the requests of one run do not hammer it (that extends a lock-out).
+	refused error
 }
 
 func newTokenSource(cfg Config) *tokenSource {
@@ -109,7 +112,21 @@ func (t *tokenSource) token(ctx context.Context) (CachedToken, error) {
 	if t.cur.AccessToken != "" && t.now().Add(refreshMargin).Before(t.cur.Expiry) {
 		return t.cur, nil
 	}
-	return t.mint(ctx)
+	if t.refused != nil {
+		return CachedToken{}, t.refused
+	}
+	tok, err := t.mint(ctx)
+	if IsKind(err, KindTokenLimit) || IsKind(err, KindAuth) {
+		t.refused = err
+	}
+	return tok, err
+}
+
+// forgetRefusal lets the next request try the token endpoint again.
+func (t *tokenSource) forgetRefusal() {
+	t.mu.Lock()
+	t.refused = nil
+	t.mu.Unlock()
 }
 
 // invalidate drops the token after Zoho rejected it (401 code 57), unless
