@@ -48,6 +48,8 @@ func Reason(err error) string {
 		return "CONFIG_INVALID"
 	case errors.Is(err, store.ErrLocked):
 		return "DATA_DIR_LOCKED"
+	case errors.Is(err, store.ErrDiskFull):
+		return "DISK_FULL"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "TIMEOUT"
 	}

@@ -58,6 +58,9 @@ func (s *syncRun) odooCalls() int64 {
 // problems are reported as item errors and do not stop it.
 func (s *syncRun) run(ctx context.Context) error {
 	s.zohoStart = s.e.d.Zoho.Stats()
+	if nr, ok := s.e.d.Zoho.(interface{ NewRun() }); ok {
+		nr.NewRun()
+	}
 	if err := s.connect(ctx); err != nil {
 		return err
 	}
@@ -269,6 +272,11 @@ type plan struct {
 
 // handlePage maps, matches, writes and commits one page of items.
 func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error) {
+	if !s.dry {
+		if err := s.store.CheckSpace(); err != nil {
+			return err
+		}
+	}
 	items = dedupe(items)
 	ids := make([]string, len(items))
 	for i, it := range items {
@@ -425,6 +433,7 @@ func (s *syncRun) report(plans []*plan) {
 			}
 		}
 		r.Progress.Done += n
+		r.ZohoCalls, r.OdooCalls = s.zohoCalls(), s.odooCalls()
 	}, func(ev *zv1.RunEvent) { batchDone(ev, n) })
 }
 
@@ -450,6 +459,7 @@ func (s *syncRun) finishPage(plans []*plan, seen int) {
 		n += unmapped
 		r.Progress.Done += n
 		r.Progress.Counts.Seen += int64(seen)
+		r.ZohoCalls, r.OdooCalls = s.zohoCalls(), s.odooCalls()
 	}, func(ev *zv1.RunEvent) { batchDone(ev, n) })
 }
 
