@@ -1,12 +1,23 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 
 	"github.com/zohosync/zohosync/server/internal/odoo/odootest"
 	"github.com/zohosync/zohosync/server/internal/zoho/zohotest"
@@ -93,5 +104,129 @@ func BenchmarkImages(b *testing.B) {
 				measuredRun(b, e, "noop")
 			}
 		})
+	}
+}
+
+// dirBytes is the disk space a directory really uses (allocated blocks, so
+// that Badger's sparse preallocated files count for what they hold).
+func dirBytes(dir string) int64 {
+	var n int64
+	_ = filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				n += st.Blocks * 512
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// BenchmarkScale: 10,000 and 100,000 items against Zoho's real limit of 100
+// requests a minute (we ask for 90): full sync and no-op resync, peak RSS,
+// Badger bytes per item, calls against the least possible.
+func BenchmarkScale(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				e := newEnv(b, envOptions{items: n, seed: 3, imagesOff: true, batchSize: 200,
+					zoho: zohotest.Options{Latency: 30 * time.Millisecond, PerMinuteLimit: 100},
+					odoo: odootest.Options{Latency: 30 * time.Millisecond}})
+				measuredRun(b, e, "full", "--full")
+				measuredRun(b, e, "noop")
+				b.ReportMetric(float64(dirBytes(filepath.Join(e.dataDir, "state")))/float64(n), "badger-bytes/item")
+				b.ReportMetric(math.Ceil(float64(n)/200), "least-zoho-list-calls")
+			}
+		})
+	}
+}
+
+// BenchmarkAPILoad: a full sync of 5,000 items alone, then again while 50
+// clients watch it and 200 GetStatus calls a second hit the server.
+func BenchmarkAPILoad(b *testing.B) {
+	run := func(load bool) time.Duration {
+		e := newEnv(b, envOptions{items: 5000, seed: 4, imagesOff: true, zohoExtra: map[string]any{"requests_per_minute": 3000},
+			zoho: zohotest.Options{Latency: 30 * time.Millisecond}, odoo: odootest.Options{Latency: 30 * time.Millisecond}})
+		e.start()
+		defer e.stop()
+		conn, err := grpc.NewClient(e.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer conn.Close()
+		sc := zv1.NewSyncServiceClient(conn)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		start := time.Now()
+		resp, err := sc.StartSync(ctx, &zv1.StartSyncRequest{Kind: zv1.RunKind_RUN_KIND_FULL})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var statusCalls, watchEvents atomic.Int64
+		var wg sync.WaitGroup
+		if load {
+			for w := 0; w < 50; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					st, err := sc.WatchRun(ctx, &zv1.WatchRunRequest{RunId: resp.Run.Id})
+					if err != nil {
+						return
+					}
+					for {
+						if _, err := st.Recv(); err != nil {
+							return
+						}
+						watchEvents.Add(1)
+					}
+				}()
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tick := time.NewTicker(5 * time.Millisecond) // 200 a second
+				defer tick.Stop()
+				for {
+					select {
+					case <-ctx.Done():
+						return
+					case <-tick.C:
+						go func() {
+							if _, err := sc.GetStatus(ctx, &zv1.GetStatusRequest{}); err == nil {
+								statusCalls.Add(1)
+							}
+						}()
+					}
+				}
+			}()
+		}
+		w, err := sc.WatchRun(ctx, &zv1.WatchRunRequest{RunId: resp.Run.Id})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			ev, err := w.Recv()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if ev.GetEvent().GetFinished() != nil {
+				break
+			}
+		}
+		elapsed := time.Since(start)
+		cancel()
+		wg.Wait()
+		if load {
+			b.ReportMetric(float64(statusCalls.Load())/elapsed.Seconds(), "getstatus/s")
+			b.ReportMetric(float64(watchEvents.Load())/50, "events-per-watcher")
+		}
+		return elapsed
+	}
+	for i := 0; i < b.N; i++ {
+		alone := run(false)
+		loaded := run(true)
+		b.ReportMetric(alone.Seconds(), "alone-s")
+		b.ReportMetric(loaded.Seconds(), "loaded-s")
+		b.ReportMetric(100*(loaded.Seconds()-alone.Seconds())/alone.Seconds(), "slowdown-%")
 	}
 }

@@ -221,7 +221,7 @@ func (e *env) cli(args ...string) (string, string, int) {
 // exec runs the binary with args as given.
 func (e *env) exec(args ...string) (string, string, int) {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
 	cmd.Env = append(os.Environ(), "ZOHOSYNC_API_TOKEN="+e.token)

@@ -250,3 +250,75 @@ func TestBadConfigOneLineAndNothingWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestKillDuringImageDownloads: killed while pictures are being downloaded and
+// sent, restarted, run again: no product twice, every picture in Odoo.
+func TestKillDuringImageDownloads(t *testing.T) {
+	e := newEnv(t, envOptions{items: 300, seed: 8, zoho: zohotest.Options{Latency: 20 * time.Millisecond},
+		zohoExtra: map[string]any{"requests_per_minute": 3000}})
+	e.zoho.SeedImageSize(50_000)
+	e.start()
+	for kill := 0; kill < 3; kill++ {
+		done := make(chan struct{})
+		go func() { e.cli("run-now", "--json"); close(done) }()
+		// Wait until pictures are flowing, then kill.
+		deadline := time.Now().Add(60 * time.Second)
+		for e.zoho.Stats().ImageCalls < (kill+1)*20 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		e.kill()
+		<-done
+		e.start()
+	}
+	run, code := e.runNow()
+	if code != 0 {
+		t.Fatalf("final run exit %d: %v", code, run["error"])
+	}
+	e.checkOdooMatchesZoho()
+	missing := 0
+	for _, it := range e.zoho.Items() {
+		if !it.HasImage() {
+			continue
+		}
+		for _, p := range e.odoo.Products(true) {
+			for _, x := range p.XMLIDs {
+				if x == "__zohosync__.zoho_item_"+it.ItemID && p.Image1920 == "" {
+					missing++
+				}
+			}
+		}
+	}
+	if missing > 0 {
+		t.Fatalf("%d pictures missing in Odoo after the kills", missing)
+	}
+}
+
+// TestTenClientsStartAtOnce: ten `run-now` at the same moment make one run,
+// and every one of them follows it to the same end.
+func TestTenClientsStartAtOnce(t *testing.T) {
+	e := newEnv(t, envOptions{items: 800, seed: 9, imagesOff: true, odoo: odootest.Options{Latency: 10 * time.Millisecond}})
+	e.start()
+	type result struct {
+		id      string
+		created int
+		code    int
+	}
+	results := make(chan result, 10)
+	for i := 0; i < 10; i++ {
+		go func() {
+			run, code := e.runNow()
+			results <- result{fmt.Sprint(run["id"]), counts(run)["created"], code}
+		}()
+	}
+	ids := map[string]bool{}
+	for i := 0; i < 10; i++ {
+		r := <-results
+		if r.code != 0 || r.created != 800 {
+			t.Fatalf("a client saw exit %d, created %d", r.code, r.created)
+		}
+		ids[r.id] = true
+	}
+	if len(ids) != 1 {
+		t.Fatalf("ten clients made %d runs: %v", len(ids), ids)
+	}
+}

@@ -14,6 +14,7 @@ import (
 // notifications log (the seed's logs/sync_notifications.log).
 type Notifier struct {
 	mu   sync.Mutex
+	base string
 	path string
 	now  func() time.Time
 }
@@ -26,7 +27,20 @@ func NewNotifier(base, path string, now func() time.Time) *Notifier {
 	if now == nil {
 		now = time.Now
 	}
-	return &Notifier{path: path, now: now}
+	return &Notifier{base: base, path: path, now: now}
+}
+
+// SetPath changes the file (sync_schedule.json's notifications.log_file was updated).
+func (n *Notifier) SetPath(path string) {
+	if n == nil {
+		return
+	}
+	if path != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(n.base, path)
+	}
+	n.mu.Lock()
+	n.path = path
+	n.mu.Unlock()
 }
 
 // Path is the file written to.
@@ -34,6 +48,8 @@ func (n *Notifier) Path() string {
 	if n == nil {
 		return ""
 	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	return n.path
 }
 

@@ -328,6 +328,9 @@ func (s *Scheduler) Update(mask []string, in *zv1.Schedule) (*zv1.Schedule, erro
 		return nil, err
 	}
 	enabling := next.Enabled && (!s.cfg.Enabled || s.state.DisabledReason != "")
+	if next.Notifications.LogFile != s.cfg.Notifications.LogFile {
+		s.notify.SetPath(next.Notifications.LogFile)
+	}
 	s.cfg = next
 	if enabling {
 		s.state.ConsecutiveFailures = 0
