@@ -38,7 +38,7 @@ func (e idleEngine) Subscribe(id string) (*engine.Subscription, *zv1.Run, error)
 	return nil, r, err
 }
 func (e idleEngine) Unsubscribe(*engine.Subscription) {}
-func (e idleEngine) Cancel(string) (*zv1.Run, error) { return nil, engine.ErrNoRun }
+func (e idleEngine) Cancel(string) (*zv1.Run, error)  { return nil, engine.ErrNoRun }
 func (e idleEngine) Run(id string) (*zv1.Run, error) {
 	r, err := e.st.Run(id)
 	if err == store.ErrNotFound {
@@ -50,7 +50,9 @@ func (e idleEngine) Current() *zv1.Run { return nil }
 
 type fixedSchedule struct{}
 
-func (fixedSchedule) Current() *zv1.Schedule { return &zv1.Schedule{Enabled: true, SyncIntervalHours: 4} }
+func (fixedSchedule) Current() *zv1.Schedule {
+	return &zv1.Schedule{Enabled: true, SyncIntervalHours: 4}
+}
 func (fixedSchedule) Update(mask []string, in *zv1.Schedule) (*zv1.Schedule, error) {
 	if in.SyncIntervalHours < 0.25 {
 		return nil, fmt.Errorf("%w: sync_interval_hours must be at least 0.25 (15 minutes), not %g", schedule.ErrInvalid, in.SyncIntervalHours)
@@ -174,13 +176,19 @@ func TestErrorsCarryCodesAndReasons(t *testing.T) {
 		reason string
 		msg    string
 	}{
-		{"page size", func(o grpc.CallOption) error { _, err := sc.ListRuns(ctx, &zv1.ListRunsRequest{PageSize: 999}, o); return err },
+		{"page size", func(o grpc.CallOption) error {
+			_, err := sc.ListRuns(ctx, &zv1.ListRunsRequest{PageSize: 999}, o)
+			return err
+		},
 			codes.InvalidArgument, "INVALID_PAGE_SIZE", "between 1 and 200"},
 		{"page token", func(o grpc.CallOption) error {
 			_, err := sc.ListRuns(ctx, &zv1.ListRunsRequest{PageToken: "zz"}, o)
 			return err
 		}, codes.InvalidArgument, "INVALID_PAGE_TOKEN", "next_page_token"},
-		{"unknown run", func(o grpc.CallOption) error { _, err := sc.GetRun(ctx, &zv1.GetRunRequest{RunId: "999"}, o); return err },
+		{"unknown run", func(o grpc.CallOption) error {
+			_, err := sc.GetRun(ctx, &zv1.GetRunRequest{RunId: "999"}, o)
+			return err
+		},
 			codes.NotFound, "RUN_NOT_FOUND", `"999"`},
 		{"cancel nothing", func(o grpc.CallOption) error { _, err := sc.CancelRun(ctx, &zv1.CancelRunRequest{}, o); return err },
 			codes.FailedPrecondition, "NO_RUN_IN_PROGRESS", "no run is in progress"},
