@@ -13,7 +13,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 GEN_DIRS := server/gen client/python/gen
 export GOTOOLCHAIN ?= local
 
-.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo
+.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./server/cmd/zohosync
@@ -57,7 +57,19 @@ lint: tools-proto lint-addon
 	$(GO) vet ./...
 
 ## test: everything CI runs
-test: check-generated lint test-go test-python
+test: check-generated lint test-go test-python fuzz-short
+
+## fuzz-short: a short run of every fuzz target (their seed corpora run in every `go test`)
+FUZZTIME ?= 8s
+fuzz-short:
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./server/internal/images
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeItems$$' -fuzztime $(FUZZTIME) ./server/internal/zoho
+	$(GO) test -run '^$$' -fuzz '^FuzzMap$$' -fuzztime $(FUZZTIME) ./server/internal/mapping
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMapping$$' -fuzztime $(FUZZTIME) ./server/internal/config
+
+## test-faults: the whole fault suite (make test runs a fixed-seed subset)
+test-faults: build
+	ZOHOSYNC_FAULTS=full ZOHOSYNC_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -v -run 'TestFaults|TestKill' -timeout 60m ./server/e2e
 
 ## grpcurl: the README's grpcurl commands run in the Go tests (TestReadmeGrpcurl)
 tools-grpcurl:
