@@ -62,10 +62,10 @@ test: check-generated lint test-go test-python fuzz-short
 ## fuzz-short: a short run of every fuzz target (their seed corpora run in every `go test`)
 FUZZTIME ?= 8s
 fuzz-short:
-	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./server/internal/images
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeItems$$' -fuzztime $(FUZZTIME) ./server/internal/zoho
-	$(GO) test -run '^$$' -fuzz '^FuzzMap$$' -fuzztime $(FUZZTIME) ./server/internal/mapping
-	$(GO) test -run '^$$' -fuzz '^FuzzParseMapping$$' -fuzztime $(FUZZTIME) ./server/internal/config
+	$(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./server/internal/images
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeItems$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./server/internal/zoho
+	$(GO) test -run '^$$' -fuzz '^FuzzMap$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./server/internal/mapping
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMapping$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./server/internal/config
 
 ## test-faults: the whole fault suite (make test runs a fixed-seed subset)
 test-faults: build
@@ -76,8 +76,10 @@ tools-grpcurl:
 	@command -v grpcurl >/dev/null || [ -x "$$($(GO) env GOPATH)/bin/grpcurl" ] || \
 	  $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4
 
+# In-process tests run with the race detector; the e2e tests drive the normal
+# binary (their in-process twins in server/internal already race-check the same code).
 test-go: build tools-grpcurl
-	$(GO) test -race -count=1 -timeout 15m ./...
+	ZOHOSYNC_BIN=$(CURDIR)/$(BIN) $(GO) test -race -count=1 -parallel 4 -timeout 15m ./...
 
 test-python: build tools-python
 	ZOHOSYNC_BIN=$(CURDIR)/$(BIN) ZOHOSYNC_FAKES=$(CURDIR)/$(FAKES) $(PY) -m pytest -q client/python/tests

@@ -40,6 +40,7 @@ func (e *env) untilSuccess(n int, args ...string) map[string]any {
 }
 
 func TestFaultsZoho(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		zoho   zohotest.Options
@@ -56,7 +57,7 @@ func TestFaultsZoho(t *testing.T) {
 			e.zoho.Inject(zohotest.Fault{Kind: zohotest.FaultTruncatedJSON, Path: "/items", After: 1, Times: 2})
 		}},
 		{name: "429 storm", first: 0, setup: func(e *env) {
-			e.zoho.Inject(zohotest.Fault{Kind: zohotest.Fault429, After: 3, Times: 25})
+			e.zoho.Inject(zohotest.Fault{Kind: zohotest.Fault429, After: 3, Times: 15})
 			e.zoho.Inject(zohotest.Fault{Kind: zohotest.FaultConcurrency1070, Path: "/image", Times: 10})
 		}},
 		{name: "token expires mid-run", first: 0, during: func(e *env) { e.zoho.ExpireTokens() }},
@@ -76,6 +77,7 @@ func TestFaultsZoho(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, envOptions{items: 700, seed: 31, zoho: tc.zoho, zohoExtra: map[string]any{"requests_per_minute": 3000}})
 			e.zoho.SeedImageSize(20_000)
 			if tc.setup != nil {
@@ -107,6 +109,7 @@ func TestFaultsZoho(t *testing.T) {
 }
 
 func TestFaultsOdoo(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		odoo  odootest.Options
@@ -135,6 +138,7 @@ func TestFaultsOdoo(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, envOptions{items: 500, seed: 32, odoo: tc.odoo, batchSize: 50, zohoExtra: map[string]any{"requests_per_minute": 3000}})
 			e.zoho.SeedImageSize(10_000)
 			if tc.setup != nil {
@@ -152,6 +156,7 @@ func TestFaultsOdoo(t *testing.T) {
 // TestFaultsKillAtRandomMoments: SIGKILL at seeded random moments, across
 // listing, image downloads, Odoo writes and state commits.
 func TestFaultsKillAtRandomMoments(t *testing.T) {
+	t.Parallel()
 	trials := 4
 	if fullFaults() {
 		trials = 24
@@ -224,6 +229,7 @@ func (e *env) checkImages() {
 // tmpfs; needs root to mount). Whatever the server does then — fail the run
 // or die — freeing space and restarting must end with every item once.
 func TestFaultsDiskFull(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("mounting a small tmpfs needs root")
 	}

@@ -56,6 +56,7 @@ func readmeGrpcurl(t *testing.T) []string {
 // TestReadmeGrpcurl runs every grpcurl command the README shows against a
 // live server that requires a token.
 func TestReadmeGrpcurl(t *testing.T) {
+	t.Parallel()
 	grpcurl := grpcurlPath(t)
 	cmds := readmeGrpcurl(t)
 	e := newEnv(t, envOptions{items: 30, seed: 1})

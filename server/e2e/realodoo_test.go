@@ -195,6 +195,7 @@ func (r *realOdoo) env(t *testing.T, o envOptions) *env {
 }
 
 func TestRealOdooSyncChangesAndMatching(t *testing.T) {
+	t.Parallel()
 	ro := newRealOdoo(t, "")
 	e := ro.env(t, envOptions{items: 500, seed: 21})
 	// Existing products, made by hand in Odoo: matched by SKU and by name.
@@ -262,6 +263,7 @@ func TestRealOdooSyncChangesAndMatching(t *testing.T) {
 }
 
 func TestRealOdooKillNeverDuplicates(t *testing.T) {
+	t.Parallel()
 	ro := newRealOdoo(t, "")
 	e := ro.env(t, envOptions{items: 1000, seed: 22, batchSize: 50})
 	rng := rand.New(rand.NewPCG(5, 6))

@@ -20,6 +20,7 @@ import (
 )
 
 func TestTokenIsRequiredAndSecretsAppearNowhere(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{items: 50, seed: 3})
 	e.token = "api-T0ken-secret-42"
 	e.start()
@@ -73,6 +74,7 @@ func TestTokenIsRequiredAndSecretsAppearNowhere(t *testing.T) {
 }
 
 func TestRefusesNonLoopbackWithoutToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	err := e.tryStart("--listen", "0.0.0.0:0")
 	if err == nil || !strings.Contains(e.logs.String(), "refusing to listen on 0.0.0.0:0 without an API token") {
@@ -81,6 +83,7 @@ func TestRefusesNonLoopbackWithoutToken(t *testing.T) {
 }
 
 func TestSecondServerOnTheSameDataDirIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	e.start()
 	other := &env{t: t, cfgDir: e.cfgDir, dataDir: e.dataDir, logs: &syncBuffer{}}
@@ -94,6 +97,7 @@ func TestSecondServerOnTheSameDataDirIsRefused(t *testing.T) {
 }
 
 func TestTLSAndMetrics(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{items: 20, seed: 4})
 	cert, key, ca := selfSigned(t)
 	metrics := freePort(t)
@@ -155,6 +159,7 @@ func selfSigned(t *testing.T) (cert, key, ca string) {
 // over. Its products exist in Odoo without our external ids, and its state
 // file links them; after import-state, the first run creates nothing.
 func TestImportSeedStateThenSync(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{items: 120, seed: 6, imagesOff: true, mappingOpts: map[string]any{"match_by_sku": false, "match_by_name": false}})
 	seed := map[string]any{"last_sync": "2025-05-23T17:30:00", "sync_stats": map[string]any{"total_synced": 120}}
 	products := map[string]any{}

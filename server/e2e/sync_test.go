@@ -14,6 +14,7 @@ import (
 )
 
 func TestFullSyncThenNoOpThenExactlyTheChanges(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{items: 500, seed: 11, imagesOff: true})
 	e.start()
 	run, code := e.runNow("--full")
@@ -70,6 +71,7 @@ func TestFullSyncThenNoOpThenExactlyTheChanges(t *testing.T) {
 }
 
 func TestExistingProductsAreMatchedNotDuplicated(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{imagesOff: true})
 	e.zoho.PutItem(zohotest.Item{ItemID: "9100000000000000001", Name: "Glazed Tile 30x30", SKU: "GT-3030", Status: "active", Rate: 129.5, Unit: "pcs"})
 	e.zoho.PutItem(zohotest.Item{ItemID: "9100000000000000002", Name: "Grout, white", Status: "active", Rate: 7, Unit: "kg"})
@@ -106,12 +108,14 @@ func TestExistingProductsAreMatchedNotDuplicated(t *testing.T) {
 // moments of a 2,000-item run, restarts it, and runs again until a run
 // succeeds: every item must then be in Odoo exactly once, with its values.
 func TestKillAtRandomMomentsNeverDuplicates(t *testing.T) {
+	t.Parallel()
 	trials := 5
 	if testing.Short() {
 		trials = 2
 	}
 	for trial := 0; trial < trials; trial++ {
 		t.Run(fmt.Sprint("seed", trial), func(t *testing.T) {
+			t.Parallel()
 			rng := rand.New(rand.NewPCG(uint64(trial), 99))
 			e := newEnv(t, envOptions{items: 2000, seed: int64(trial), batchSize: 50, imagesOff: true,
 				odoo: odootest.Options{Latency: 15 * time.Millisecond}})
@@ -149,6 +153,7 @@ func TestKillAtRandomMomentsNeverDuplicates(t *testing.T) {
 }
 
 func TestZohoTroubleDoesNotStopTheRun(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{items: 1000, seed: 3, imagesOff: true, zoho: zohotest.Options{Latency: 20 * time.Millisecond}})
 	e.zoho.Inject(zohotest.Fault{Kind: zohotest.Fault429, Path: "/items", After: 1, Times: 3})
 	e.zoho.Inject(zohotest.Fault{Kind: zohotest.FaultHTTP500, Path: "/items", After: 2, Times: 2})
@@ -174,6 +179,7 @@ func TestZohoTroubleDoesNotStopTheRun(t *testing.T) {
 }
 
 func TestDailyQuotaEndsTheRunCleanly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{items: 700, seed: 5, imagesOff: true, zoho: zohotest.Options{DailyLimit: 2}})
 	e.start()
 	out, stderr, code := e.cli("run-now")
@@ -194,6 +200,7 @@ func TestDailyQuotaEndsTheRunCleanly(t *testing.T) {
 }
 
 func TestBadConfigOneLineAndNothingWritten(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		mutate func(e *env)
@@ -254,6 +261,7 @@ func TestBadConfigOneLineAndNothingWritten(t *testing.T) {
 // TestKillDuringImageDownloads: killed while pictures are being downloaded and
 // sent, restarted, run again: no product twice, every picture in Odoo.
 func TestKillDuringImageDownloads(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{items: 300, seed: 8, zoho: zohotest.Options{Latency: 20 * time.Millisecond},
 		zohoExtra: map[string]any{"requests_per_minute": 3000}})
 	e.zoho.SeedImageSize(50_000)
@@ -296,6 +304,7 @@ func TestKillDuringImageDownloads(t *testing.T) {
 // TestTenClientsStartAtOnce: ten `run-now` at the same moment make one run,
 // and every one of them follows it to the same end.
 func TestTenClientsStartAtOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{items: 800, seed: 9, imagesOff: true, odoo: odootest.Options{Latency: 10 * time.Millisecond}})
 	e.start()
 	type result struct {

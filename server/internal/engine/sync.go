@@ -278,6 +278,7 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 		}
 	}
 	items = dedupe(items)
+	s.ar.emit(func(r *zv1.Run) { r.Progress.Counts.Seen += int64(len(items)) }, nil)
 	ids := make([]string, len(items))
 	for i, it := range items {
 		ids[i] = it.ID
@@ -458,7 +459,6 @@ func (s *syncRun) finishPage(plans []*plan, seen int) {
 		}
 		n += unmapped
 		r.Progress.Done += n
-		r.Progress.Counts.Seen += int64(seen)
 		r.ZohoCalls, r.OdooCalls = s.zohoCalls(), s.odooCalls()
 	}, func(ev *zv1.RunEvent) { batchDone(ev, n) })
 }
