@@ -7,12 +7,10 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -207,22 +205,25 @@ func rpcError(io IO, c *conn, err error) int {
 	return ExitFailed
 }
 
-func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, 60*time.Second)
+// call dials the server and runs fn within one call's time limit; a failed
+// dial or call becomes a one-line message and an exit code.
+func (c *conn) call(ctx context.Context, io IO, fn func(ctx context.Context, gc *grpc.ClientConn) (int, error)) int {
+	gc, err := c.dial()
+	if err != nil {
+		fmt.Fprintf(io.Stderr, "zohosync: %v\n", err)
+		return ExitFailed
+	}
+	defer gc.Close()
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	code, err := fn(ctx, gc)
+	if err != nil {
+		return rpcError(io, c, err)
+	}
+	return code
 }
 
 func cmdVersion(_ context.Context, io IO, _ []string) int {
 	fmt.Fprintf(io.Stdout, "zohosync %s\n", io.Version)
 	return ExitOK
 }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-var errUsage = errors.New("usage")

@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"maps"
+	"slices"
+
 	"context"
 	"flag"
 	"fmt"
+	"google.golang.org/grpc"
 	"strings"
 	"time"
 
@@ -58,67 +62,61 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 	if _, err := parse(fs, args); err != nil {
 		return ExitPartial
 	}
-	gc, err := c.dial()
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "zohosync: %v\n", err)
-		return ExitFailed
-	}
-	defer gc.Close()
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	st, err := zv1.NewSyncServiceClient(gc).GetStatus(ctx, &zv1.GetStatusRequest{})
-	if err != nil {
-		return rpcError(io, &c, err)
-	}
-	if c.json {
-		printJSON(io.Stdout, st)
-		return ExitOK
-	}
-	w := io.Stdout
-	fmt.Fprintf(w, "zohosync server %s at %s\n", st.GetServerVersion(), c.server)
-	if r := st.GetCurrentRun(); r != nil {
-		fmt.Fprintf(w, "running: run %s (%s sync%s), %s\n", r.GetId(), kindName(r.GetKind()), dryText(r.GetDryRun()), progressText(r.GetProgress()))
-	}
-	if r := st.GetLastRun(); r != nil {
-		fmt.Fprintf(w, "last run: %s at %s (%s sync, %s), took %s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
-			kindName(r.GetKind()), stateText(r.GetState()), r.GetDuration().AsDuration().Round(10*time.Millisecond))
-		cn := r.GetProgress().GetCounts()
-		fmt.Fprintf(w, "  added %d, updated %d, unchanged %d, archived %d, failed %d\n", cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed())
-		if cn.GetImagesDownloaded()+cn.GetImagesUnchanged()+cn.GetImagesFailed()+cn.GetImagesCleared() > 0 {
-			fmt.Fprintf(w, "  images: downloaded %d (%s), unchanged %d, cleared %d, failed %d\n", cn.GetImagesDownloaded(),
-				bytesText(cn.GetImageBytesDownloaded()), cn.GetImagesUnchanged(), cn.GetImagesCleared(), cn.GetImagesFailed())
+	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
+		st, err := zv1.NewSyncServiceClient(gc).GetStatus(ctx, &zv1.GetStatusRequest{})
+		if err != nil {
+			return 0, err
 		}
-		if r.GetError() != "" {
-			fmt.Fprintf(w, "  error: %s\n", r.GetError())
+		if c.json {
+			printJSON(io.Stdout, st)
+			return ExitOK, nil
 		}
-	} else {
-		fmt.Fprintln(w, "last run: none yet (zohosync run-now)")
-	}
-	if r := st.GetLastSuccessfulRun(); r != nil && r.GetId() != st.GetLastRun().GetId() {
-		fmt.Fprintf(w, "last successful run: %s at %s\n", r.GetId(), r.GetFinishedAt().AsTime().Local().Format("2006-01-02 15:04:05"))
-	}
-	fmt.Fprintf(w, "products tracked: %d, failing: %d\n", st.GetProductsTracked(), st.GetProductsFailed())
-	for _, e := range st.GetRecentErrors() {
-		fmt.Fprintf(w, "  %s %q: %s\n", e.GetZohoItemId(), e.GetName(), e.GetReason())
-	}
-	sched := "disabled"
-	if st.GetScheduleEnabled() {
-		sched = "enabled"
-		if t := st.GetNextRunAt(); t != nil {
-			sched += fmt.Sprintf(", next %s sync at %s", kindName(st.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
+		w := io.Stdout
+		fmt.Fprintf(w, "zohosync server %s at %s\n", st.GetServerVersion(), c.server)
+		if r := st.GetCurrentRun(); r != nil {
+			fmt.Fprintf(w, "running: run %s (%s sync%s), %s\n", r.GetId(), kindName(r.GetKind()), dryText(r.GetDryRun()), progressText(r.GetProgress()))
 		}
-	}
-	fmt.Fprintf(w, "scheduler: %s\n", sched)
-	if r := st.GetScheduleDisabledReason(); r != "" {
-		fmt.Fprintf(w, "  %s\n", r)
-	}
-	if n := st.GetConsecutiveFailures(); n > 0 {
-		fmt.Fprintf(w, "  failed scheduled runs in a row: %d\n", n)
-	}
-	if t := st.GetLastFullSyncAt(); t != nil {
-		fmt.Fprintf(w, "last full sync: %s\n", t.AsTime().Local().Format("2006-01-02 15:04:05"))
-	}
-	return ExitOK
+		if r := st.GetLastRun(); r != nil {
+			fmt.Fprintf(w, "last run: %s at %s (%s sync, %s), took %s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
+				kindName(r.GetKind()), stateText(r.GetState()), r.GetDuration().AsDuration().Round(10*time.Millisecond))
+			cn := r.GetProgress().GetCounts()
+			fmt.Fprintf(w, "  added %d, updated %d, unchanged %d, archived %d, failed %d\n", cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed())
+			if cn.GetImagesDownloaded()+cn.GetImagesUnchanged()+cn.GetImagesFailed()+cn.GetImagesCleared() > 0 {
+				fmt.Fprintf(w, "  images: downloaded %d (%s), unchanged %d, cleared %d, failed %d\n", cn.GetImagesDownloaded(),
+					bytesText(cn.GetImageBytesDownloaded()), cn.GetImagesUnchanged(), cn.GetImagesCleared(), cn.GetImagesFailed())
+			}
+			if r.GetError() != "" {
+				fmt.Fprintf(w, "  error: %s\n", r.GetError())
+			}
+		} else {
+			fmt.Fprintln(w, "last run: none yet (zohosync run-now)")
+		}
+		if r := st.GetLastSuccessfulRun(); r != nil && r.GetId() != st.GetLastRun().GetId() {
+			fmt.Fprintf(w, "last successful run: %s at %s\n", r.GetId(), r.GetFinishedAt().AsTime().Local().Format("2006-01-02 15:04:05"))
+		}
+		fmt.Fprintf(w, "products tracked: %d, failing: %d\n", st.GetProductsTracked(), st.GetProductsFailed())
+		for _, e := range st.GetRecentErrors() {
+			fmt.Fprintf(w, "  %s %q: %s\n", e.GetZohoItemId(), e.GetName(), e.GetReason())
+		}
+		sched := "disabled"
+		if st.GetScheduleEnabled() {
+			sched = "enabled"
+			if t := st.GetNextRunAt(); t != nil {
+				sched += fmt.Sprintf(", next %s sync at %s", kindName(st.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
+			}
+		}
+		fmt.Fprintf(w, "scheduler: %s\n", sched)
+		if r := st.GetScheduleDisabledReason(); r != "" {
+			fmt.Fprintf(w, "  %s\n", r)
+		}
+		if n := st.GetConsecutiveFailures(); n > 0 {
+			fmt.Fprintf(w, "  failed scheduled runs in a row: %d\n", n)
+		}
+		if t := st.GetLastFullSyncAt(); t != nil {
+			fmt.Fprintf(w, "last full sync: %s\n", t.AsTime().Local().Format("2006-01-02 15:04:05"))
+		}
+		return ExitOK, nil
+	})
 }
 
 func cmdConfig(ctx context.Context, io IO, args []string) int {
@@ -137,80 +135,74 @@ func cmdConfig(ctx context.Context, io IO, args []string) int {
 		fmt.Fprintln(io.Stderr, "zohosync config: --enable and --disable contradict each other")
 		return ExitPartial
 	}
-	gc, err := c.dial()
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "zohosync: %v\n", err)
-		return ExitFailed
-	}
-	defer gc.Close()
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	want := &zv1.Schedule{}
-	var mask []string
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if *enable || *disable {
-		want.Enabled = *enable
-		mask = append(mask, "enabled")
-	}
-	if set["interval"] {
-		want.SyncIntervalHours = *interval
-		mask = append(mask, "sync_interval_hours")
-	}
-	if set["full-sync-days"] {
-		want.ForceFullSyncDays = int32(*fullDays)
-		mask = append(mask, "force_full_sync_days")
-	}
-	if set["max-errors"] {
-		want.MaxConsecutiveErrors = int32(*maxErr)
-		mask = append(mask, "max_consecutive_errors")
-	}
-	sc := zv1.NewScheduleServiceClient(gc)
-	if len(mask) > 0 {
-		resp, err := sc.UpdateSchedule(ctx, &zv1.UpdateScheduleRequest{Schedule: want, UpdateMask: &fieldmaskpb.FieldMask{Paths: mask}})
+	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
+		want := &zv1.Schedule{}
+		var mask []string
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if *enable || *disable {
+			want.Enabled = *enable
+			mask = append(mask, "enabled")
+		}
+		if set["interval"] {
+			want.SyncIntervalHours = *interval
+			mask = append(mask, "sync_interval_hours")
+		}
+		if set["full-sync-days"] {
+			want.ForceFullSyncDays = int32(*fullDays)
+			mask = append(mask, "force_full_sync_days")
+		}
+		if set["max-errors"] {
+			want.MaxConsecutiveErrors = int32(*maxErr)
+			mask = append(mask, "max_consecutive_errors")
+		}
+		sc := zv1.NewScheduleServiceClient(gc)
+		if len(mask) > 0 {
+			resp, err := sc.UpdateSchedule(ctx, &zv1.UpdateScheduleRequest{Schedule: want, UpdateMask: &fieldmaskpb.FieldMask{Paths: mask}})
+			if err != nil {
+				return 0, err
+			}
+			if c.json {
+				printJSON(io.Stdout, resp.GetSchedule())
+			} else {
+				fmt.Fprintln(io.Stdout, "schedule updated")
+				printSchedule(io, resp.GetSchedule())
+			}
+			return ExitOK, nil
+		}
+		cfg, err := zv1.NewConfigServiceClient(gc).GetConfig(ctx, &zv1.GetConfigRequest{})
 		if err != nil {
-			return rpcError(io, &c, err)
+			return 0, err
+		}
+		s, err := sc.GetSchedule(ctx, &zv1.GetScheduleRequest{})
+		if err != nil {
+			return 0, err
 		}
 		if c.json {
-			printJSON(io.Stdout, resp.GetSchedule())
-		} else {
-			fmt.Fprintln(io.Stdout, "schedule updated")
-			printSchedule(io, resp.GetSchedule())
+			printJSON(io.Stdout, &zv1.Config{Zoho: cfg.GetConfig().GetZoho(), Odoo: cfg.GetConfig().GetOdoo(), Mapping: cfg.GetConfig().GetMapping(),
+				DefaultValues: cfg.GetConfig().GetDefaultValues(), Options: cfg.GetConfig().GetOptions(), ConfigDir: cfg.GetConfig().GetConfigDir(),
+				DataDir: cfg.GetConfig().GetDataDir(), ListenAddress: cfg.GetConfig().GetListenAddress(), ApiTokenRequired: cfg.GetConfig().GetApiTokenRequired(), Tls: cfg.GetConfig().GetTls()})
+			printJSON(io.Stdout, s.GetSchedule())
+			return ExitOK, nil
 		}
-		return ExitOK
-	}
-	cfg, err := zv1.NewConfigServiceClient(gc).GetConfig(ctx, &zv1.GetConfigRequest{})
-	if err != nil {
-		return rpcError(io, &c, err)
-	}
-	s, err := sc.GetSchedule(ctx, &zv1.GetScheduleRequest{})
-	if err != nil {
-		return rpcError(io, &c, err)
-	}
-	if c.json {
-		printJSON(io.Stdout, &zv1.Config{Zoho: cfg.GetConfig().GetZoho(), Odoo: cfg.GetConfig().GetOdoo(), Mapping: cfg.GetConfig().GetMapping(),
-			DefaultValues: cfg.GetConfig().GetDefaultValues(), Options: cfg.GetConfig().GetOptions(), ConfigDir: cfg.GetConfig().GetConfigDir(),
-			DataDir: cfg.GetConfig().GetDataDir(), ListenAddress: cfg.GetConfig().GetListenAddress(), ApiTokenRequired: cfg.GetConfig().GetApiTokenRequired(), Tls: cfg.GetConfig().GetTls()})
-		printJSON(io.Stdout, s.GetSchedule())
-		return ExitOK
-	}
-	k := cfg.GetConfig()
-	w := io.Stdout
-	fmt.Fprintf(w, "config dir: %s\ndata dir:   %s\n", k.GetConfigDir(), k.GetDataDir())
-	z := k.GetZoho()
-	fmt.Fprintf(w, "zoho: %s data centre, items from %s, organisation %s\n", z.GetDataCenter(), z.GetItemSource(), z.GetOrganizationId())
-	fmt.Fprintf(w, "  client id %s, client secret %s, refresh token %s\n", z.GetClientId(), secretText(z.GetClientSecret()), secretText(z.GetRefreshToken()))
-	o := k.GetOdoo()
-	fmt.Fprintf(w, "odoo: %s, database %s, user %s, password %s\n", o.GetUrl(), o.GetDb(), o.GetUsername(), secretText(o.GetPassword()))
-	fmt.Fprintln(w, "mapping:")
-	for _, m := range k.GetMapping() {
-		fmt.Fprintf(w, "  %-16s → %s\n", m.GetZohoField(), m.GetOdooField())
-	}
-	for _, key := range sortedKeys(k.GetDefaultValues()) {
-		fmt.Fprintf(w, "  default %s = %s\n", key, k.GetDefaultValues()[key])
-	}
-	printSchedule(io, s.GetSchedule())
-	return ExitOK
+		k := cfg.GetConfig()
+		w := io.Stdout
+		fmt.Fprintf(w, "config dir: %s\ndata dir:   %s\n", k.GetConfigDir(), k.GetDataDir())
+		z := k.GetZoho()
+		fmt.Fprintf(w, "zoho: %s data centre, items from %s, organisation %s\n", z.GetDataCenter(), z.GetItemSource(), z.GetOrganizationId())
+		fmt.Fprintf(w, "  client id %s, client secret %s, refresh token %s\n", z.GetClientId(), secretText(z.GetClientSecret()), secretText(z.GetRefreshToken()))
+		o := k.GetOdoo()
+		fmt.Fprintf(w, "odoo: %s, database %s, user %s, password %s\n", o.GetUrl(), o.GetDb(), o.GetUsername(), secretText(o.GetPassword()))
+		fmt.Fprintln(w, "mapping:")
+		for _, m := range k.GetMapping() {
+			fmt.Fprintf(w, "  %-16s → %s\n", m.GetZohoField(), m.GetOdooField())
+		}
+		for _, key := range slices.Sorted(maps.Keys(k.GetDefaultValues())) {
+			fmt.Fprintf(w, "  default %s = %s\n", key, k.GetDefaultValues()[key])
+		}
+		printSchedule(io, s.GetSchedule())
+		return ExitOK, nil
+	})
 }
 
 func secretText(s *zv1.SecretState) string {
@@ -246,43 +238,37 @@ func cmdRuns(ctx context.Context, io IO, args []string) int {
 	if _, err := parse(fs, args); err != nil {
 		return ExitPartial
 	}
-	gc, err := c.dial()
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "zohosync: %v\n", err)
-		return ExitFailed
-	}
-	defer gc.Close()
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	resp, err := zv1.NewSyncServiceClient(gc).ListRuns(ctx, &zv1.ListRunsRequest{PageSize: int32(*limit), PageToken: *token})
-	if err != nil {
-		return rpcError(io, &c, err)
-	}
-	if c.json {
-		printJSON(io.Stdout, resp)
-		return ExitOK
-	}
-	fmt.Fprintf(io.Stdout, "%-5s %-19s %-12s %-9s %-26s %7s %7s %7s %7s %7s %9s\n", "RUN", "STARTED", "KIND", "TRIGGER", "STATE", "CREATED", "UPDATED", "SAME", "ARCHIVED", "FAILED", "DURATION")
-	for _, r := range resp.GetRuns() {
-		cn := r.GetProgress().GetCounts()
-		trig := "manual"
-		if r.GetTrigger() == zv1.RunTrigger_RUN_TRIGGER_SCHEDULE {
-			trig = "schedule"
+	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
+		resp, err := zv1.NewSyncServiceClient(gc).ListRuns(ctx, &zv1.ListRunsRequest{PageSize: int32(*limit), PageToken: *token})
+		if err != nil {
+			return 0, err
 		}
-		kind := kindName(r.GetKind())
-		if r.GetDryRun() {
-			kind += "/dry"
+		if c.json {
+			printJSON(io.Stdout, resp)
+			return ExitOK, nil
 		}
-		fmt.Fprintf(io.Stdout, "%-5s %-19s %-12s %-9s %-26s %7d %7d %7d %7d %7d %9s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
-			kind, trig, stateText(r.GetState()), cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed(),
-			r.GetDuration().AsDuration().Round(100*time.Millisecond))
-	}
-	fmt.Fprintf(io.Stdout, "%d runs in all", resp.GetTotalSize())
-	if t := resp.GetNextPageToken(); t != "" {
-		fmt.Fprintf(io.Stdout, "; more with --page-token %s", t)
-	}
-	fmt.Fprintln(io.Stdout)
-	return ExitOK
+		fmt.Fprintf(io.Stdout, "%-5s %-19s %-12s %-9s %-26s %7s %7s %7s %7s %7s %9s\n", "RUN", "STARTED", "KIND", "TRIGGER", "STATE", "CREATED", "UPDATED", "SAME", "ARCHIVED", "FAILED", "DURATION")
+		for _, r := range resp.GetRuns() {
+			cn := r.GetProgress().GetCounts()
+			trig := "manual"
+			if r.GetTrigger() == zv1.RunTrigger_RUN_TRIGGER_SCHEDULE {
+				trig = "schedule"
+			}
+			kind := kindName(r.GetKind())
+			if r.GetDryRun() {
+				kind += "/dry"
+			}
+			fmt.Fprintf(io.Stdout, "%-5s %-19s %-12s %-9s %-26s %7d %7d %7d %7d %7d %9s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
+				kind, trig, stateText(r.GetState()), cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed(),
+				r.GetDuration().AsDuration().Round(100*time.Millisecond))
+		}
+		fmt.Fprintf(io.Stdout, "%d runs in all", resp.GetTotalSize())
+		if t := resp.GetNextPageToken(); t != "" {
+			fmt.Fprintf(io.Stdout, "; more with --page-token %s", t)
+		}
+		fmt.Fprintln(io.Stdout)
+		return ExitOK, nil
+	})
 }
 
 func cmdProducts(ctx context.Context, io IO, args []string) int {
@@ -306,39 +292,33 @@ func cmdProducts(ctx context.Context, io IO, args []string) int {
 	case *synced:
 		filter = zv1.ProductFilter_PRODUCT_FILTER_SYNCED
 	}
-	gc, err := c.dial()
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "zohosync: %v\n", err)
-		return ExitFailed
-	}
-	defer gc.Close()
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	resp, err := zv1.NewProductServiceClient(gc).ListProducts(ctx, &zv1.ListProductsRequest{Filter: filter, PageSize: int32(*limit), PageToken: *token})
-	if err != nil {
-		return rpcError(io, &c, err)
-	}
-	if c.json {
-		printJSON(io.Stdout, resp)
-		return ExitOK
-	}
-	fmt.Fprintf(io.Stdout, "%-20s %8s %-9s %-19s %-20s %s\n", "ZOHO ITEM", "ODOO ID", "STATE", "LAST SYNC", "SKU", "NAME / ERROR")
-	for _, p := range resp.GetProducts() {
-		last := ""
-		if t := p.GetLastSyncedAt(); t != nil {
-			last = t.AsTime().Local().Format("2006-01-02 15:04:05")
+	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
+		resp, err := zv1.NewProductServiceClient(gc).ListProducts(ctx, &zv1.ListProductsRequest{Filter: filter, PageSize: int32(*limit), PageToken: *token})
+		if err != nil {
+			return 0, err
 		}
-		what := p.GetName()
-		if p.GetLastError() != "" {
-			what += " — " + p.GetLastError()
+		if c.json {
+			printJSON(io.Stdout, resp)
+			return ExitOK, nil
 		}
-		fmt.Fprintf(io.Stdout, "%-20s %8d %-9s %-19s %-20s %s\n", p.GetZohoItemId(), p.GetOdooId(),
-			strings.ToLower(strings.TrimPrefix(p.GetState().String(), "PRODUCT_STATE_")), last, p.GetSku(), what)
-	}
-	if t := resp.GetNextPageToken(); t != "" {
-		fmt.Fprintf(io.Stdout, "more with --page-token %s\n", t)
-	}
-	return ExitOK
+		fmt.Fprintf(io.Stdout, "%-20s %8s %-9s %-19s %-20s %s\n", "ZOHO ITEM", "ODOO ID", "STATE", "LAST SYNC", "SKU", "NAME / ERROR")
+		for _, p := range resp.GetProducts() {
+			last := ""
+			if t := p.GetLastSyncedAt(); t != nil {
+				last = t.AsTime().Local().Format("2006-01-02 15:04:05")
+			}
+			what := p.GetName()
+			if p.GetLastError() != "" {
+				what += " — " + p.GetLastError()
+			}
+			fmt.Fprintf(io.Stdout, "%-20s %8d %-9s %-19s %-20s %s\n", p.GetZohoItemId(), p.GetOdooId(),
+				strings.ToLower(strings.TrimPrefix(p.GetState().String(), "PRODUCT_STATE_")), last, p.GetSku(), what)
+		}
+		if t := resp.GetNextPageToken(); t != "" {
+			fmt.Fprintf(io.Stdout, "more with --page-token %s\n", t)
+		}
+		return ExitOK, nil
+	})
 }
 
 func cmdProduct(ctx context.Context, io IO, args []string) int {
@@ -357,20 +337,14 @@ func cmdProduct(ctx context.Context, io IO, args []string) int {
 	} else {
 		req.Key = &zv1.GetProductRequest_ZohoItemId{ZohoItemId: pos[0]}
 	}
-	gc, err := c.dial()
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "zohosync: %v\n", err)
-		return ExitFailed
-	}
-	defer gc.Close()
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	resp, err := zv1.NewProductServiceClient(gc).GetProduct(ctx, req)
-	if err != nil {
-		return rpcError(io, &c, err)
-	}
-	printJSON(io.Stdout, resp.GetProduct())
-	return ExitOK
+	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
+		resp, err := zv1.NewProductServiceClient(gc).GetProduct(ctx, req)
+		if err != nil {
+			return 0, err
+		}
+		printJSON(io.Stdout, resp.GetProduct())
+		return ExitOK, nil
+	})
 }
 
 func cmdCancel(ctx context.Context, io IO, args []string) int {
@@ -385,24 +359,18 @@ func cmdCancel(ctx context.Context, io IO, args []string) int {
 	if len(pos) == 1 {
 		id = pos[0]
 	}
-	gc, err := c.dial()
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "zohosync: %v\n", err)
-		return ExitFailed
-	}
-	defer gc.Close()
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	resp, err := zv1.NewSyncServiceClient(gc).CancelRun(ctx, &zv1.CancelRunRequest{RunId: id})
-	if err != nil {
-		return rpcError(io, &c, err)
-	}
-	if c.json {
-		printJSON(io.Stdout, resp)
-	} else {
-		fmt.Fprintf(io.Stdout, "run %s will stop after its current batch\n", resp.GetRun().GetId())
-	}
-	return ExitOK
+	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
+		resp, err := zv1.NewSyncServiceClient(gc).CancelRun(ctx, &zv1.CancelRunRequest{RunId: id})
+		if err != nil {
+			return 0, err
+		}
+		if c.json {
+			printJSON(io.Stdout, resp)
+		} else {
+			fmt.Fprintf(io.Stdout, "run %s will stop after its current batch\n", resp.GetRun().GetId())
+		}
+		return ExitOK, nil
+	})
 }
 
 func cmdTestConnections(ctx context.Context, io IO, args []string) int {
@@ -412,38 +380,32 @@ func cmdTestConnections(ctx context.Context, io IO, args []string) int {
 	if _, err := parse(fs, args); err != nil {
 		return ExitPartial
 	}
-	gc, err := c.dial()
-	if err != nil {
-		fmt.Fprintf(io.Stderr, "zohosync: %v\n", err)
-		return ExitFailed
-	}
-	defer gc.Close()
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	resp, err := zv1.NewConfigServiceClient(gc).TestConnections(ctx, &zv1.TestConnectionsRequest{})
-	if err != nil {
-		return rpcError(io, &c, err)
-	}
-	if c.json {
-		printJSON(io.Stdout, resp)
-	} else {
-		z, o := resp.GetZoho(), resp.GetOdoo()
-		if z.GetOk() {
-			fmt.Fprintf(io.Stdout, "zoho: OK — organisation %q, plan %s\n", z.GetOrganizationName(), z.GetPlan())
-		} else {
-			fmt.Fprintf(io.Stdout, "zoho: FAILED — %s\n", z.GetError())
+	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
+		resp, err := zv1.NewConfigServiceClient(gc).TestConnections(ctx, &zv1.TestConnectionsRequest{})
+		if err != nil {
+			return 0, err
 		}
-		if o.GetOk() {
-			fmt.Fprintf(io.Stdout, "odoo: OK — version %s, uid %d, writes %s\n", o.GetServerVersion(), o.GetUid(), strings.Join(o.GetFields(), ", "))
-			for _, w := range o.GetWarnings() {
-				fmt.Fprintf(io.Stdout, "  warning: %s\n", w)
+		if c.json {
+			printJSON(io.Stdout, resp)
+		} else {
+			z, o := resp.GetZoho(), resp.GetOdoo()
+			if z.GetOk() {
+				fmt.Fprintf(io.Stdout, "zoho: OK — organisation %q, plan %s\n", z.GetOrganizationName(), z.GetPlan())
+			} else {
+				fmt.Fprintf(io.Stdout, "zoho: FAILED — %s\n", z.GetError())
 			}
-		} else {
-			fmt.Fprintf(io.Stdout, "odoo: FAILED — %s\n", o.GetError())
+			if o.GetOk() {
+				fmt.Fprintf(io.Stdout, "odoo: OK — version %s, uid %d, writes %s\n", o.GetServerVersion(), o.GetUid(), strings.Join(o.GetFields(), ", "))
+				for _, w := range o.GetWarnings() {
+					fmt.Fprintf(io.Stdout, "  warning: %s\n", w)
+				}
+			} else {
+				fmt.Fprintf(io.Stdout, "odoo: FAILED — %s\n", o.GetError())
+			}
 		}
-	}
-	if !resp.GetZoho().GetOk() || !resp.GetOdoo().GetOk() {
-		return ExitFailed
-	}
-	return ExitOK
+		if !resp.GetZoho().GetOk() || !resp.GetOdoo().GetOk() {
+			return ExitFailed, nil
+		}
+		return ExitOK, nil
+	})
 }

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 )
@@ -432,14 +431,4 @@ func retryOf(path, prefix string, attempts *int, base, rateWait, timeout *float6
 		*v.dst = time.Duration(*v.val * float64(time.Second))
 	}
 	return r, nil
-}
-
-// sortedKeys returns a map's keys in order, for deterministic output.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -160,7 +162,7 @@ func ParseMapping(path string, data []byte) (Mapping, error) {
 	}
 	m := Mapping{Defaults: map[string]any{}, Options: defaultOptions()}
 	seenOdoo := map[string]string{}
-	for _, z := range sortedKeys(fields) {
+	for _, z := range slices.Sorted(maps.Keys(fields)) {
 		o := strings.TrimSpace(fields[z])
 		if !contains(ZohoItemFields, z) {
 			return Mapping{}, errorf(path, "unknown Zoho item field %q (known: %s)", z, strings.Join(ZohoItemFields, ", "))

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -727,7 +729,7 @@ func (s *syncRun) reportPlan(pl *plan) {
 		pc.Action = zv1.Action_ACTION_LINK
 	}
 	if pl.action == zv1.Action_ACTION_CREATE {
-		for _, k := range sortedKeys(pl.p.Values) {
+		for _, k := range slices.Sorted(maps.Keys(pl.p.Values)) {
 			pc.Fields = append(pc.Fields, &zv1.FieldChange{Field: k, NewValue: s.mapper.Show(k, pl.p.Values[k])})
 		}
 	}
@@ -759,85 +761,71 @@ func (s *syncRun) linkExisting(ctx context.Context, links []*plan) {
 // createProducts creates new products with load(), batch by batch; each row
 // carries its external id, so a repeat after a crash updates instead of duplicating.
 func (s *syncRun) createProducts(ctx context.Context, plans []*plan, done func(*plan), failed func(*plan, string)) error {
-	groups := map[string][]*plan{}
-	var order []string
-	for _, pl := range plans {
-		vals := mergeCreate(pl.p)
-		key := strings.Join(sortedKeys(vals), ",")
-		if _, ok := groups[key]; !ok {
-			order = append(order, key)
-		}
-		groups[key] = append(groups[key], pl)
-	}
-	for _, key := range order {
-		fields := strings.Split(key, ",")
-		cols := []string{"id"}
-		for _, f := range fields {
-			cols = append(cols, s.mapper.ImportColumn(f))
-		}
-		err := s.loadBatches(ctx, groups[key], cols, func(pl *plan) []string {
-			vals := mergeCreate(pl.p)
-			row := []string{odoo.XMLID(pl.p.ZohoID)}
-			for _, f := range fields {
-				row = append(row, odoo.FormatImportValue(vals[f]))
-			}
-			return row
-		}, func(pl *plan, id int64) {
+	return s.loadByFieldSet(ctx, plans, "id",
+		func(pl *plan) string { return odoo.XMLID(pl.p.ZohoID) },
+		func(pl *plan) map[string]any { return mergeCreate(pl.p) },
+		func(pl *plan) []string { return slices.Sorted(maps.Keys(mergeCreate(pl.p))) },
+		func(pl *plan, id int64) {
 			pl.odooID = id
 			if pl.linkedBy == "" {
 				pl.linkedBy = "created"
 			}
 			done(pl)
 		}, failed)
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func mergeCreate(p mapping.Product) map[string]any {
 	vals := make(map[string]any, len(p.Values)+len(p.CreateOnly))
-	for k, v := range p.CreateOnly {
-		vals[k] = v
-	}
-	for k, v := range p.Values {
-		vals[k] = v
-	}
+	maps.Copy(vals, p.CreateOnly)
+	maps.Copy(vals, p.Values)
 	return vals
 }
 
-// updateProducts writes only the changed fields, grouped by the set of
-// changed fields, through load() with database ids: one call per batch
-// rather than one per product.
+// updateProducts writes only the changed fields through load() with database
+// ids: one call per batch rather than one per product.
 func (s *syncRun) updateProducts(ctx context.Context, plans []*plan, done func(*plan), failed func(*plan, string)) error {
+	return s.loadByFieldSet(ctx, plans, ".id",
+		func(pl *plan) string { return strconv.FormatInt(pl.odooID, 10) },
+		func(pl *plan) map[string]any { return pl.p.Values },
+		func(pl *plan) []string {
+			names := make([]string, len(pl.changes))
+			for i, c := range pl.changes {
+				names[i] = c.Field
+			}
+			return names
+		},
+		func(pl *plan, _ int64) { done(pl) }, failed)
+}
+
+// loadByFieldSet sends plans through load() in batches, one group per set of
+// fields (load() takes the same columns for every row of a call). keyCol is
+// the first column: "id" (external id) or ".id" (database id).
+func (s *syncRun) loadByFieldSet(ctx context.Context, plans []*plan, keyCol string, key func(*plan) string,
+	vals func(*plan) map[string]any, fields func(*plan) []string, ok func(*plan, int64), failed func(*plan, string)) error {
 	groups := map[string][]*plan{}
 	var order []string
 	for _, pl := range plans {
-		names := make([]string, len(pl.changes))
-		for i, c := range pl.changes {
-			names[i] = c.Field
+		k := strings.Join(fields(pl), ",")
+		if _, seen := groups[k]; !seen {
+			order = append(order, k)
 		}
-		key := strings.Join(names, ",")
-		if _, ok := groups[key]; !ok {
-			order = append(order, key)
-		}
-		groups[key] = append(groups[key], pl)
+		groups[k] = append(groups[k], pl)
 	}
-	for _, key := range order {
-		fields := strings.Split(key, ",")
-		cols := []string{".id"}
-		for _, f := range fields {
+	for _, k := range order {
+		names := strings.Split(k, ",")
+		cols := []string{keyCol}
+		for _, f := range names {
 			cols = append(cols, s.mapper.ImportColumn(f))
 		}
-		err := s.loadBatches(ctx, groups[key], cols, func(pl *plan) []string {
-			row := []string{strconv.FormatInt(pl.odooID, 10)}
-			for _, f := range fields {
-				row = append(row, odoo.FormatImportValue(pl.p.Values[f]))
+		row := func(pl *plan) []string {
+			v := vals(pl)
+			r := []string{key(pl)}
+			for _, f := range names {
+				r = append(r, odoo.FormatImportValue(v[f]))
 			}
-			return row
-		}, func(pl *plan, _ int64) { done(pl) }, failed)
-		if err != nil {
+			return r
+		}
+		if err := s.loadBatches(ctx, groups[k], cols, row, ok, failed); err != nil {
 			return err
 		}
 	}
@@ -999,13 +987,4 @@ func (s *syncRun) archiveStates(ctx context.Context, states []store.ItemState, w
 	s.ar.emit(func(r *zv1.Run) { r.Progress.Counts.Archived += int64(len(states)) },
 		func(ev *zv1.RunEvent) { ev.Detail = &zv1.RunEvent_BatchDone{BatchDone: int64(len(states))} })
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

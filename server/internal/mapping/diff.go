@@ -2,7 +2,9 @@ package mapping
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,7 +27,7 @@ const priceTolerance = 0.005
 // stored after an earlier write; both are normalised before comparing.
 func (mp *Mapper) Diff(want, have map[string]any) []Change {
 	var out []Change
-	for _, k := range sortedKeys(want) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		old, ok := have[k]
 		if !ok || !mp.equal(k, want[k], old) {
 			out = append(out, Change{Field: k, Old: old, New: want[k]})

@@ -9,9 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -103,7 +104,7 @@ func New(m config.Mapping, fields map[string]odoo.Field, d odoo.Dialect, units [
 		}
 	}
 	mp.defType = odoo.TypeConsumable
-	for _, k := range sortedKeys(m.Defaults) {
+	for _, k := range slices.Sorted(maps.Keys(m.Defaults)) {
 		v := m.Defaults[k]
 		if k == "type" || k == "detailed_type" {
 			s, _ := v.(string)
@@ -414,13 +415,4 @@ func Checksum(values map[string]any) string {
 	b, _ := json.Marshal(values) // maps marshal with sorted keys
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
