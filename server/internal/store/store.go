@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 	"google.golang.org/protobuf/proto"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
@@ -98,13 +99,20 @@ func Open(dir string, o Options) (*Store, error) {
 	path := filepath.Join(dir, "state")
 	bo := badger.DefaultOptions(path).
 		WithValueLogFileSize(64 << 20).
-		WithMemTableSize(16 << 20).
-		WithBlockCacheSize(16 << 20).
-		WithIndexCacheSize(8 << 20).
+		WithMemTableSize(4 << 20).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(4).
+		WithBlockCacheSize(8 << 20).
+		WithIndexCacheSize(4 << 20).
+		WithCompression(options.None).
+		WithBaseTableSize(1 << 20).
+		WithValueThreshold(64 << 10).
 		WithNumCompactors(2).
 		WithNumVersionsToKeep(1).
 		WithSyncWrites(true).
 		WithLogger(badgerLogger{log})
+	bo.TableSizeMultiplier = 1
 	if o.InMemory {
 		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
 	} else if err := os.MkdirAll(path, 0o700); err != nil {
