@@ -16,6 +16,7 @@ import (
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/app"
 	"github.com/zohosync/zohosync/server/internal/config"
+	"github.com/zohosync/zohosync/server/internal/schedule"
 )
 
 func cmdServe(ctx context.Context, io IO, args []string) int {
@@ -74,11 +75,11 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 		w := io.Stdout
 		fmt.Fprintf(w, "zohosync server %s at %s\n", st.GetServerVersion(), c.server)
 		if r := st.GetCurrentRun(); r != nil {
-			fmt.Fprintf(w, "running: run %s (%s sync%s), %s\n", r.GetId(), kindName(r.GetKind()), dryText(r.GetDryRun()), progressText(r.GetProgress()))
+			fmt.Fprintf(w, "running: run %s (%s sync%s), %s\n", r.GetId(), schedule.KindName(r.GetKind()), dryText(r.GetDryRun()), progressText(r.GetProgress()))
 		}
 		if r := st.GetLastRun(); r != nil {
 			fmt.Fprintf(w, "last run: %s at %s (%s sync, %s), took %s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
-				kindName(r.GetKind()), stateText(r.GetState()), r.GetDuration().AsDuration().Round(10*time.Millisecond))
+				schedule.KindName(r.GetKind()), schedule.StateName(r.GetState()), r.GetDuration().AsDuration().Round(10*time.Millisecond))
 			cn := r.GetProgress().GetCounts()
 			fmt.Fprintf(w, "  added %d, updated %d, unchanged %d, archived %d, failed %d\n", cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed())
 			if cn.GetImagesDownloaded()+cn.GetImagesUnchanged()+cn.GetImagesFailed()+cn.GetImagesCleared() > 0 {
@@ -102,7 +103,7 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 		if st.GetScheduleEnabled() {
 			sched = "enabled"
 			if t := st.GetNextRunAt(); t != nil {
-				sched += fmt.Sprintf(", next %s sync at %s", kindName(st.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
+				sched += fmt.Sprintf(", next %s sync at %s", schedule.KindName(st.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
 			}
 		}
 		fmt.Fprintf(w, "scheduler: %s\n", sched)
@@ -221,7 +222,7 @@ func printSchedule(io IO, s *zv1.Schedule) {
 	fmt.Fprintf(w, "schedule: %s, every %g hours, full sync every %d days, disable after %d failures in a row\n",
 		state, s.GetSyncIntervalHours(), s.GetForceFullSyncDays(), s.GetMaxConsecutiveErrors())
 	if t := s.GetNextRunAt(); t != nil {
-		fmt.Fprintf(w, "  next run: %s sync at %s\n", kindName(s.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(w, "  next run: %s sync at %s\n", schedule.KindName(s.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
 	}
 	if r := s.GetDisabledReason(); r != "" {
 		fmt.Fprintf(w, "  %s\n", r)
@@ -254,12 +255,12 @@ func cmdRuns(ctx context.Context, io IO, args []string) int {
 			if r.GetTrigger() == zv1.RunTrigger_RUN_TRIGGER_SCHEDULE {
 				trig = "schedule"
 			}
-			kind := kindName(r.GetKind())
+			kind := schedule.KindName(r.GetKind())
 			if r.GetDryRun() {
 				kind += "/dry"
 			}
 			fmt.Fprintf(io.Stdout, "%-5s %-19s %-12s %-9s %-26s %7d %7d %7d %7d %7d %9s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
-				kind, trig, stateText(r.GetState()), cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed(),
+				kind, trig, schedule.StateName(r.GetState()), cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed(),
 				r.GetDuration().AsDuration().Round(100*time.Millisecond))
 		}
 		fmt.Fprintf(io.Stdout, "%d runs in all", resp.GetTotalSize())

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
+	"github.com/zohosync/zohosync/server/internal/schedule"
 )
 
 var jsonOpts = protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: false}
@@ -160,7 +161,7 @@ func (p *progress) event(ev *zv1.RunEvent) {
 	switch d := ev.Detail.(type) {
 	case *zv1.RunEvent_Joined:
 		p.runID = d.Joined.GetId()
-		p.line(fmt.Sprintf("run %s: %s sync%s, started %s", d.Joined.GetId(), kindName(d.Joined.GetKind()), dryText(d.Joined.GetDryRun()),
+		p.line(fmt.Sprintf("run %s: %s sync%s, started %s", d.Joined.GetId(), schedule.KindName(d.Joined.GetKind()), dryText(d.Joined.GetDryRun()),
 			d.Joined.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05")))
 	case *zv1.RunEvent_PhaseChanged:
 		p.line("phase: " + phaseName(d.PhaseChanged))
@@ -247,7 +248,7 @@ func (p *progress) finish(r *zv1.Run) {
 
 func printSummary(w io.Writer, r *zv1.Run) {
 	c := r.GetProgress().GetCounts()
-	fmt.Fprintf(w, "run %s %s: %s sync%s in %s\n", r.GetId(), stateText(r.GetState()), kindName(r.GetKind()), dryText(r.GetDryRun()),
+	fmt.Fprintf(w, "run %s %s: %s sync%s in %s\n", r.GetId(), schedule.StateName(r.GetState()), schedule.KindName(r.GetKind()), dryText(r.GetDryRun()),
 		r.GetDuration().AsDuration().Round(10*time.Millisecond))
 	verb := ""
 	if r.GetDryRun() {
@@ -299,16 +300,6 @@ func planText(pc *zv1.PlannedChange) string {
 	return b.String()
 }
 
-func kindName(k zv1.RunKind) string {
-	switch k {
-	case zv1.RunKind_RUN_KIND_FULL:
-		return "full"
-	case zv1.RunKind_RUN_KIND_RETRY_FAILED:
-		return "retry-failed"
-	}
-	return "smart"
-}
-
 func dryText(d bool) string {
 	if d {
 		return " (dry run)"
@@ -318,22 +309,6 @@ func dryText(d bool) string {
 
 func phaseName(p zv1.Phase) string {
 	return strings.ToLower(strings.TrimPrefix(p.String(), "PHASE_"))
-}
-
-func stateText(s zv1.RunState) string {
-	switch s {
-	case zv1.RunState_RUN_STATE_SUCCEEDED:
-		return "succeeded"
-	case zv1.RunState_RUN_STATE_PARTIAL:
-		return "finished with failed items"
-	case zv1.RunState_RUN_STATE_FAILED:
-		return "FAILED"
-	case zv1.RunState_RUN_STATE_CANCELLED:
-		return "was cancelled"
-	case zv1.RunState_RUN_STATE_RUNNING:
-		return "is running"
-	}
-	return "unknown"
 }
 
 func bytesText(n int64) string {

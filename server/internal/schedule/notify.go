@@ -57,7 +57,7 @@ func (n *Notifier) Path() string {
 func (n *Notifier) Run(r *zv1.Run) {
 	c := r.GetProgress().GetCounts()
 	line := fmt.Sprintf("run %s %s%s (%s) %s: created %d, updated %d, unchanged %d, archived %d, failed %d in %s",
-		r.GetId(), kindName(r.GetKind()), dry(r.GetDryRun()), triggerName(r.GetTrigger()), stateName(r.GetState()),
+		r.GetId(), KindName(r.GetKind()), dry(r.GetDryRun()), triggerName(r.GetTrigger()), StateName(r.GetState()),
 		c.GetCreated(), c.GetUpdated(), c.GetUnchanged(), c.GetArchived(), c.GetFailed(), r.GetDuration().AsDuration().Round(time.Millisecond))
 	if r.GetError() != "" {
 		line += "; error: " + r.GetError()
@@ -92,8 +92,8 @@ func dry(d bool) string {
 	return ""
 }
 
-// KindName is a run kind as people say it.
-func kindName(k zv1.RunKind) string {
+// KindName is a run kind as people say it: smart, full, retry-failed.
+func KindName(k zv1.RunKind) string {
 	switch k {
 	case zv1.RunKind_RUN_KIND_FULL:
 		return "full"
@@ -110,7 +110,8 @@ func triggerName(t zv1.RunTrigger) string {
 	return "manual"
 }
 
-func stateName(s zv1.RunState) string {
+// StateName is a run state as people say it.
+func StateName(s zv1.RunState) string {
 	switch s {
 	case zv1.RunState_RUN_STATE_SUCCEEDED:
 		return "succeeded"
