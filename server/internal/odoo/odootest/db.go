@@ -1,6 +1,9 @@
 package odootest
 
-import "sort"
+import (
+	"sort"
+	"strconv"
+)
 
 // row is one stored record: field name -> internal value.
 //
@@ -28,9 +31,25 @@ type store struct {
 	valueHints map[string]map[string][]int
 }
 
-// indexedFields lists the fields with a value index (lookups verify rows).
+// indexedFields lists the fields with a value index (lookups verify rows):
+// barcode for its uniqueness check, the others so that searching a large
+// catalogue by xml id or by record is not a scan of every row.
 var indexedFields = map[string][]string{
-	"product.product": {"barcode"},
+	"product.product":  {"barcode"},
+	"product.template": {"name", "default_code"},
+	"ir.model.data":    {"name", "res_id"},
+}
+
+// hintKey is an index key for a string or int value; ok is false for any
+// other value (and for "" and 0, which are never looked up).
+func hintKey(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return "s" + x, x != ""
+	case int:
+		return "i" + strconv.Itoa(x), x != 0
+	}
+	return "", false
 }
 
 func newStore() *store {
@@ -38,8 +57,8 @@ func newStore() *store {
 }
 
 func (s *store) hintValue(model, field string, id int, v any) {
-	str, ok := v.(string)
-	if !ok || str == "" {
+	str, ok := hintKey(v)
+	if !ok {
 		return
 	}
 	key := model + "\x00" + field
@@ -56,10 +75,30 @@ func (s *store) hintValue(model, field string, id int, v any) {
 	m[str] = append(m[str], id)
 }
 
+// indexed reports whether field of model has a value index.
+func indexed(model, field string) bool {
+	for _, f := range indexedFields[model] {
+		if f == field {
+			return true
+		}
+	}
+	return false
+}
+
+// hinted returns every id that ever had value v in an indexed field (a
+// superset of the rows that have it now).
+func (s *store) hinted(model, field string, v any) []int {
+	k, ok := hintKey(v)
+	if !ok {
+		return nil
+	}
+	return s.valueHints[model+"\x00"+field][k]
+}
+
 // lookupValue returns the ids whose indexed field currently equals v.
 func (s *store) lookupValue(model, field, v string) []int {
 	var out []int
-	for _, id := range s.valueHints[model+"\x00"+field][v] {
+	for _, id := range s.hinted(model, field, v) {
 		if r := s.row(model, id); r != nil && r[field] == v {
 			out = append(out, id)
 		}

@@ -578,7 +578,11 @@ func (e *env) search(model string, domain []any, offset, limit int, order string
 	}
 	applyActive := m.hasActive && e.activeTest() && !domainMentions(dom, "active")
 	var ids []int
-	for _, id := range e.st.ids(model) {
+	all, narrowed := e.candidates(model, dom)
+	if !narrowed {
+		all = e.st.ids(model)
+	}
+	for _, id := range all {
 		if applyActive {
 			if a, _ := e.value(model, id, "active").(bool); !a {
 				continue
@@ -604,6 +608,84 @@ func (e *env) search(model string, domain []any, offset, limit int, order string
 		ids = ids[:limit]
 	}
 	return nonNilInts(ids), nil
+}
+
+// candidates narrows a search to a superset of its matches when the domain
+// is a plain conjunction with an "=" or "in" leaf on id or on an indexed
+// field; narrowed is false when every row has to be scanned. The domain is
+// still evaluated on each candidate, so results do not depend on this.
+func (e *env) candidates(model string, dom []any) (ids []int, narrowed bool) {
+	for _, t := range dom {
+		if s, ok := t.(string); ok && s != "&" {
+			return nil, false // "|" or "!": no single leaf bounds the result
+		}
+	}
+	for _, t := range dom {
+		l, ok := t.(*leaf)
+		if !ok || l.truth != 0 || (l.left != "id" && !indexed(model, l.left)) {
+			continue
+		}
+		var values []any
+		switch l.op {
+		case "=":
+			values = []any{l.right}
+		case "in":
+			list, ok := l.right.([]any)
+			if !ok {
+				continue
+			}
+			values = list
+		default:
+			continue
+		}
+		set := map[int]bool{}
+		usable := true
+		for _, v := range values {
+			if l.left == "id" {
+				id, ok := v.(int)
+				if !ok {
+					usable = false
+					break
+				}
+				set[id] = true
+				continue
+			}
+			if !exactKey(e.model(model).field(l.left), v) {
+				usable = false // False, "", 0 or a value Odoo would convert: leave it to a scan
+				break
+			}
+			for _, id := range e.st.hinted(model, l.left, v) {
+				set[id] = true
+			}
+		}
+		if !usable {
+			continue
+		}
+		ids = make([]int, 0, len(set))
+		for id := range set {
+			if e.st.exists(model, id) {
+				ids = append(ids, id)
+			}
+		}
+		sort.Ints(ids)
+		return ids, true
+	}
+	return nil, false
+}
+
+// exactKey reports whether v is compared as-is with f's stored values: a
+// non-empty string for a text field, a non-zero int for an integer one.
+func exactKey(f *fieldDef, v any) bool {
+	if _, ok := hintKey(v); !ok || f == nil {
+		return false
+	}
+	switch v.(type) {
+	case string:
+		return f.typ == "char"
+	case int:
+		return f.typ == "integer" || f.typ == "many2one_reference" || f.typ == "many2one"
+	}
+	return false
 }
 
 // readRecords implements read(): missing ids are skipped silently.
