@@ -1,16 +1,16 @@
 package cli
 
 import (
-	"maps"
-	"slices"
-
 	"context"
 	"flag"
 	"fmt"
-	"google.golang.org/grpc"
+	"maps"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
@@ -42,12 +42,21 @@ func cmdServe(ctx context.Context, io IO, args []string) int {
 	}
 	o.NoScheduler = *noSched
 	o.APIToken = config.NewSecret(io.Getenv(EnvAPIToken))
+	if io.Getenv("GOMEMLIMIT") == "" {
+		// Badger's compactions allocate in bursts; without a limit the
+		// collector lets the heap double over them (GOMEMLIMIT overrides).
+		debug.SetMemoryLimit(DefaultMemoryLimit)
+	}
 	if err := app.Serve(ctx, o); err != nil {
 		fmt.Fprintf(io.Stderr, "zohosync: %s\n", firstLine(err.Error()))
 		return ExitFailed
 	}
 	return ExitOK
 }
+
+// DefaultMemoryLimit is the server's soft memory limit: above its steady
+// heap (about 30 MB at 100,000 items) and compaction peaks (about 50 MB).
+const DefaultMemoryLimit = 80 << 20
 
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {

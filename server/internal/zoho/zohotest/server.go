@@ -106,8 +106,12 @@ type Stats struct {
 	Concurrency1070 int
 	Unauthorized    int // 401 answers (codes 14 and 57, injected ones included)
 
-	MaxInFlight int            // most admitted API calls in flight at once
-	ByPath      map[string]int // "GET /books/v3/items/{id}/image" → n (ids replaced by {id})
+	MaxInFlight int // most admitted API calls in flight at once
+	// PeakPerMinute is the most API calls admitted in any sliding 60-second
+	// window (the fixed window that enforces the limit can let up to twice
+	// the limit through across its boundary; this shows whether a client did).
+	PeakPerMinute int
+	ByPath        map[string]int // "GET /books/v3/items/{id}/image" → n (ids replaced by {id})
 }
 
 type product int
@@ -149,6 +153,7 @@ type Server struct {
 	latency                       time.Duration
 	minuteStart                   time.Time
 	minuteCount                   int
+	lastMinute                    []time.Time // admitted calls of the last 60 s, for PeakPerMinute
 	dayKey                        string
 	dayCount                      int
 	inFlight                      int
@@ -597,6 +602,13 @@ func (s *Server) admit(w http.ResponseWriter) (release func(), ok bool) {
 		}
 		s.minuteCount++
 		s.dayCount++
+		s.lastMinute = append(s.lastMinute, now)
+		drop := 0
+		for drop < len(s.lastMinute) && now.Sub(s.lastMinute[drop]) >= time.Minute {
+			drop++
+		}
+		s.lastMinute = append(s.lastMinute[:0], s.lastMinute[drop:]...)
+		s.stats.PeakPerMinute = max(s.stats.PeakPerMinute, len(s.lastMinute))
 		s.inFlight++
 		if s.inFlight > s.stats.MaxInFlight {
 			s.stats.MaxInFlight = s.inFlight

@@ -893,8 +893,25 @@ func TestPerMinuteLimit(t *testing.T) {
 		t.Fatalf("after the window: %d %s", r.status, r.body)
 	}
 	st := s.Stats()
-	if st.RateLimited44 != 2 || st.APICalls != 6 {
+	if st.RateLimited44 != 2 || st.APICalls != 6 || st.PeakPerMinute != 3 {
 		t.Errorf("stats %+v", st)
+	}
+}
+
+// TestPeakPerMinuteSeesBurstsAcrossTheFixedWindow: the fixed window admits
+// 2 + 3 calls within 2 seconds; the sliding count says so.
+func TestPeakPerMinuteSeesBurstsAcrossTheFixedWindow(t *testing.T) {
+	clk := newClock()
+	s := newServer(t, Options{Now: clk.Now, PerMinuteLimit: 3, DailyLimit: -1})
+	tok := s.IssueToken()
+	for _, step := range []time.Duration{0, 59 * time.Second, 0, 1 * time.Second, 0, 0} {
+		clk.Advance(step)
+		if r := api(t, s, tok, "/books/v3/items"); r.status != 200 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+	}
+	if st := s.Stats(); st.PeakPerMinute != 5 || st.RateLimited44 != 0 {
+		t.Errorf("peak %d, 429s %d; want 5 and 0", st.PeakPerMinute, st.RateLimited44)
 	}
 }
 
