@@ -10,8 +10,10 @@ import (
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/config"
+	"github.com/zohosync/zohosync/server/internal/engine"
 	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/odoo/odootest"
+	"github.com/zohosync/zohosync/server/internal/zoho"
 	"github.com/zohosync/zohosync/server/internal/zoho/zohotest"
 )
 
@@ -124,6 +126,61 @@ func TestArchiving(t *testing.T) {
 	r.smart()
 	if p := r.products()[deactivated.ItemID][0]; !p.Active {
 		t.Error("reactivated item's product is still archived")
+	}
+}
+
+// renameDuringListing renames an item once page 1 has been listed, the way a
+// Zoho user could while a run pages through Books' name order.
+type renameDuringListing struct {
+	engine.ZohoSource
+	once   sync.Once
+	rename func()
+}
+
+func (w *renameDuringListing) ListItems(ctx context.Context, src zoho.Source, page int) (zoho.Page, error) {
+	p, err := w.ZohoSource.ListItems(ctx, src, page)
+	if page == 1 {
+		w.once.Do(w.rename)
+	}
+	return p, err
+}
+
+// TestFullSyncDoesNotArchiveAnItemTheListingMissed: an item renamed to the
+// front of the name order while a full sync pages is not on any page it
+// reads; it must be looked up by id and synced, not archived.
+func TestFullSyncDoesNotArchiveAnItemTheListingMissed(t *testing.T) {
+	r := newRig(t, rigOptions{items: 450, seed: 9, noImage: true})
+	r.full()
+	page3, err := r.zc.ListItems(context.Background(), zoho.Books, 3)
+	if err != nil || len(page3.Items) == 0 {
+		t.Fatalf("page 3: %v %d", err, len(page3.Items))
+	}
+	moved := page3.Items[0].ID
+	var gone zohotest.Item
+	for _, it := range r.zoho.Items() {
+		if it.Status == "active" && it.ItemID != moved {
+			gone = it
+			break
+		}
+	}
+	r.zoho.DeleteItem(gone.ItemID) // a real deletion in the same run is still archived
+	r.source = &renameDuringListing{ZohoSource: r.zc, rename: func() {
+		r.zoho.UpdateItem(moved, func(x *zohotest.Item) { x.Name, x.Status, x.Rate = "AAA renamed while paging", "active", 77 })
+	}}
+	r.build()
+	details0 := r.zoho.Stats().ItemDetailCalls
+	c := counts(r.full())
+	if c.Archived != 1 {
+		t.Errorf("archived %d, want 1 (the deleted item only): %v", c.Archived, c)
+	}
+	if p := r.products()[moved][0]; !p.Active || p.Name != "AAA renamed while paging" || p.ListPrice != 77 {
+		t.Errorf("the item the listing missed: %+v", p)
+	}
+	if p := r.products()[gone.ItemID][0]; p.Active {
+		t.Error("the deleted item's product is still active")
+	}
+	if n := r.zoho.Stats().ItemDetailCalls - details0; n != 1 {
+		t.Errorf("%d itemdetails calls, want 1 for both unlisted items", n)
 	}
 }
 

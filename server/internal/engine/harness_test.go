@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"image"
 	"image/color"
@@ -31,6 +32,8 @@ type rig struct {
 	cfg   *config.Config
 	zc    *zoho.Client
 	dir   string
+	// source is what the engine lists Zoho through: zc unless a test wraps it.
+	source engine.ZohoSource
 }
 
 type rigOptions struct {
@@ -101,7 +104,7 @@ func (r *rig) build() {
 		fetcher = images.NewFetcher(r.zc, src, cache, images.Limits{MaxBytes: o.MaxBytes, MaxMegapixels: o.MaxMegapixels})
 	}
 	r.eng = engine.New(engine.Deps{
-		Config: r.cfg, Store: r.store, Zoho: r.zc, Images: fetcher,
+		Config: r.cfg, Store: r.store, Zoho: cmp.Or[engine.ZohoSource](r.source, r.zc), Images: fetcher,
 		NewOdoo: func() engine.OdooTarget {
 			return odoo.New(odoo.Config{URL: r.odoo.URL, DB: "odoo", Username: "admin", Password: r.cfg.Odoo.Password.Reveal(),
 				Retry: odoo.RetryPolicy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}})

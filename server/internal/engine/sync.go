@@ -920,7 +920,7 @@ func (s *syncRun) archiveMissing(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := s.archiveStates(context.WithoutCancel(ctx), batch, "no longer exists in Zoho"); err != nil {
+		if err := s.archiveGone(ctx, batch); err != nil {
 			return err
 		}
 		if last == "" || last == after || len(batch) < s.cfg.Mapping.Options.BatchSize {
@@ -931,6 +931,54 @@ func (s *syncRun) archiveMissing(ctx context.Context) error {
 			return errCancelled
 		}
 	}
+}
+
+// archiveGone archives the products of items the listing did not show, after
+// asking Zoho for them by id (100 a call): Books pages by name, so an item
+// renamed while the pages were read can be missed without being gone. Found
+// items are synced like listed ones.
+func (s *syncRun) archiveGone(ctx context.Context, states []store.ItemState) error {
+	for len(states) > 0 {
+		chunk := states[:min(len(states), 100)]
+		states = states[len(chunk):]
+		ids := make([]string, len(chunk))
+		for i, st := range chunk {
+			ids[i] = st.ZohoID
+		}
+		items, err := s.e.d.Zoho.ItemDetails(ctx, s.src, ids)
+		var ze *zoho.Error
+		switch {
+		case ctx.Err() != nil:
+			return errCancelled
+		case errors.As(err, &ze) && (ze.Kind == zoho.KindNotFound || ze.Kind == zoho.KindBadRequest):
+			// Zoho refused the lookup itself: the listing is the best evidence left.
+			s.log.Warn("could not look up unlisted items by id; archiving as listed", "count", len(ids), "error", err)
+			items = nil
+		case err != nil:
+			return err
+		}
+		found := map[string]bool{}
+		for _, it := range items {
+			found[it.ID] = true
+		}
+		var gone []store.ItemState
+		for _, st := range chunk {
+			if !found[st.ZohoID] {
+				gone = append(gone, st)
+			}
+		}
+		if len(items) > 0 {
+			s.log.Info("items the listing missed were found by id and synced", "count", len(items))
+			s.ar.emit(func(r *zv1.Run) { r.Progress.Total += int64(len(items)) }, nil)
+			if err := s.handlePage(ctx, items); err != nil {
+				return err
+			}
+		}
+		if err := s.archiveStates(context.WithoutCancel(ctx), gone, "no longer exists in Zoho"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // archiveStates archives products in one write call and records it.
