@@ -201,22 +201,12 @@ func (s *syncRun) syncFailed(ctx context.Context) error {
 		}
 		after = ids[len(ids)-1]
 		s.ar.emit(func(r *zv1.Run) { r.Progress.Total += int64(len(ids)) }, nil)
-		items, err := s.e.d.Zoho.ItemDetails(ctx, s.src, ids)
+		items, gone, err := s.itemsByID(ctx, ids)
 		if err != nil {
 			if ctx.Err() != nil {
 				return errCancelled
 			}
 			return err
-		}
-		found := map[string]bool{}
-		for _, it := range items {
-			found[it.ID] = true
-		}
-		var gone []string
-		for _, id := range ids {
-			if !found[id] {
-				gone = append(gone, id)
-			}
 		}
 		if err := s.handlePage(ctx, items); err != nil {
 			return err
@@ -228,6 +218,25 @@ func (s *syncRun) syncFailed(ctx context.Context) error {
 			return errCancelled
 		}
 	}
+}
+
+// itemsByID asks Zoho for these items (at most 100) and splits the answer into
+// the items it still has and the ids it no longer knows.
+func (s *syncRun) itemsByID(ctx context.Context, ids []string) (items []zoho.Item, gone []string, err error) {
+	items, err = s.e.d.Zoho.ItemDetails(ctx, s.src, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	found := make(map[string]bool, len(items))
+	for _, it := range items {
+		found[it.ID] = true
+	}
+	for _, id := range ids {
+		if !found[id] {
+			gone = append(gone, id)
+		}
+	}
+	return items, gone, nil
 }
 
 // forgetGone handles failed items that no longer exist in Zoho: their product
@@ -945,7 +954,7 @@ func (s *syncRun) archiveGone(ctx context.Context, states []store.ItemState) err
 		for i, st := range chunk {
 			ids[i] = st.ZohoID
 		}
-		items, err := s.e.d.Zoho.ItemDetails(ctx, s.src, ids)
+		items, goneIDs, err := s.itemsByID(ctx, ids)
 		var ze *zoho.Error
 		switch {
 		case ctx.Err() != nil:
@@ -953,17 +962,13 @@ func (s *syncRun) archiveGone(ctx context.Context, states []store.ItemState) err
 		case errors.As(err, &ze) && (ze.Kind == zoho.KindNotFound || ze.Kind == zoho.KindBadRequest):
 			// Zoho refused the lookup itself: the listing is the best evidence left.
 			s.log.Warn("could not look up unlisted items by id; archiving as listed", "count", len(ids), "error", err)
-			items = nil
+			items, goneIDs = nil, ids
 		case err != nil:
 			return err
 		}
-		found := map[string]bool{}
-		for _, it := range items {
-			found[it.ID] = true
-		}
 		var gone []store.ItemState
 		for _, st := range chunk {
-			if !found[st.ZohoID] {
+			if slices.Contains(goneIDs, st.ZohoID) {
 				gone = append(gone, st)
 			}
 		}
