@@ -65,12 +65,40 @@ func (e *env) sampleAnon(stop <-chan struct{}) <-chan int64 {
 	return out
 }
 
+// memCgroup makes a cgroup (v1 memory controller) that caps its processes'
+// anonymous memory and page cache together at limit bytes. It skips the
+// benchmark where there is none to be had (not root, no v1 controller).
+func memCgroup(b *testing.B, limit int64) string {
+	b.Helper()
+	dir := filepath.Join("/sys/fs/cgroup/memory", fmt.Sprintf("zohosync-bench-%d", os.Getpid()))
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		b.Skipf("no memory cgroup here (needs root and cgroup v1's memory controller): %v", err)
+	}
+	b.Cleanup(func() { _ = os.Remove(dir) })
+	if err := os.WriteFile(filepath.Join(dir, "memory.limit_in_bytes"), []byte(fmt.Sprint(limit)), 0o644); err != nil {
+		b.Skipf("cannot set a memory limit: %v", err)
+	}
+	return dir
+}
+
 // measuredRun starts a fresh server (so its peak RSS covers one run only),
-// runs one sync and reports what it cost.
-func measuredRun(b *testing.B, e *env, label string, args ...string) {
+// runs one sync and reports what it cost. With a cgroup, the server runs in it.
+func measuredRun(b *testing.B, e *env, cgroup, label string, args ...string) {
 	b.Helper()
 	e.start()
 	defer e.stop()
+	if cgroup != "" {
+		if err := os.WriteFile(filepath.Join(cgroup, "cgroup.procs"), []byte(fmt.Sprint(e.srv.Process.Pid)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		_ = os.WriteFile(filepath.Join(cgroup, "memory.max_usage_in_bytes"), []byte("0"), 0o644)
+		defer func() {
+			if v, err := os.ReadFile(filepath.Join(cgroup, "memory.max_usage_in_bytes")); err == nil {
+				n, _ := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64)
+				b.ReportMetric(float64(n)/(1<<20), label+"-cgroup-peak-MB")
+			}
+		}()
+	}
 	e.zoho.ResetStats() // PeakPerMinute is this run's (its window still sees the last run's calls)
 	zoho0, odoo0 := e.zoho.Stats(), e.odoo.TotalCalls()
 	odooBytes0 := e.odoo.BytesReceived()
@@ -122,8 +150,8 @@ func BenchmarkImages(b *testing.B) {
 					zoho: zohotest.Options{Latency: 30 * time.Millisecond, PerMinuteLimit: 6000},
 					odoo: odootest.Options{Latency: 30 * time.Millisecond}})
 				e.zoho.SeedImageSize(200_000)
-				measuredRun(b, e, "full", "--full")
-				measuredRun(b, e, "noop")
+				measuredRun(b, e, "", "full", "--full")
+				measuredRun(b, e, "", "noop")
 			}
 		})
 	}
@@ -152,17 +180,26 @@ func BenchmarkScale(b *testing.B) {
 	cases := []struct {
 		items int
 		rpm   int // the emulator's per-minute limit
-	}{{20_000, 100}, {10_000, 6000}, {100_000, 6000}}
+		capMB int // the server in a cgroup of this many MB, page cache included (0: none)
+	}{{20_000, 100, 0}, {10_000, 6000, 0}, {100_000, 6000, 0}, {100_000, 6000, 96}}
 	for _, tc := range cases {
-		b.Run(fmt.Sprintf("%d-at-%d-per-min", tc.items, tc.rpm), func(b *testing.B) {
+		name := fmt.Sprintf("%d-at-%d-per-min", tc.items, tc.rpm)
+		if tc.capMB > 0 {
+			name += fmt.Sprintf("-in-%dMB", tc.capMB)
+		}
+		b.Run(name, func(b *testing.B) {
+			cgroup := ""
+			if tc.capMB > 0 {
+				cgroup = memCgroup(b, int64(tc.capMB)<<20)
+			}
 			for i := 0; i < b.N; i++ {
 				o := envOptions{items: tc.items, seed: 3, imagesOff: true, batchSize: 200,
 					zoho: zohotest.Options{Latency: 30 * time.Millisecond, PerMinuteLimit: tc.rpm},
 					odoo: odootest.Options{Latency: 30 * time.Millisecond}}
 				o.zohoExtra = map[string]any{"requests_per_minute": tc.rpm * 9 / 10} // 90 against 100 is the default
 				e := newEnv(b, o)
-				measuredRun(b, e, "full", "--full")
-				measuredRun(b, e, "noop")
+				measuredRun(b, e, cgroup, "full", "--full")
+				measuredRun(b, e, cgroup, "noop")
 				b.ReportMetric(float64(dirBytes(filepath.Join(e.dataDir, "state")))/float64(tc.items), "badger-bytes/item")
 				b.ReportMetric(math.Ceil(float64(tc.items)/200), "least-zoho-list-calls")
 			}

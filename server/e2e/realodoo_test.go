@@ -260,6 +260,37 @@ func TestRealOdooSyncChangesAndMatching(t *testing.T) {
 		t.Fatalf("changes: exit %d counts %v", code, c)
 	}
 	ro.check(e.zoho, true)
+
+	// An item deleted in Zoho: a full sync asks Zoho for it by id, then archives its product.
+	deleted := active[20].ItemID
+	e.zoho.DeleteItem(deleted)
+	run, code = e.runNow("--full")
+	if c := counts(run); code != 0 || c["archived"] != 1 || c["updated"] != 0 || c["created"] != 0 || c["failed"] != 0 {
+		t.Fatalf("deletion: exit %d counts %v", code, c)
+	}
+	prods = ro.read([]string{"active"})
+	if p := prods[deleted]; p == nil || p["active"] != false {
+		t.Errorf("the deleted item's product: %v", p)
+	}
+	inactive := 0
+	for _, p := range prods {
+		if p["active"] == false {
+			inactive++
+		}
+	}
+	if want := 1 + countInactive(e.zoho.Items()); inactive != want {
+		t.Errorf("%d archived products, want %d", inactive, want)
+	}
+}
+
+func countInactive(items []zohotest.Item) int {
+	n := 0
+	for _, it := range items {
+		if it.Status == "inactive" {
+			n++
+		}
+	}
+	return n
 }
 
 func TestRealOdooKillNeverDuplicates(t *testing.T) {
