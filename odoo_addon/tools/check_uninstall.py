@@ -11,37 +11,14 @@ Needs zohosync_client importable (PYTHONPATH=client/python/src:client/python/gen
 """
 
 import argparse
-import json
-import os
-import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import xmlrpc.client
 from pathlib import Path
 
 import zohosync_client
-
-
-def wait_line(proc, pattern):
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        found = re.search(pattern, line)
-        if found:
-            return found
-    raise SystemExit("process ended before printing %r:\n%s" % (pattern, "".join(lines)))
-
-
-def stop(proc):
-    if proc and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+from stack import Stack
 
 
 def main():
@@ -54,24 +31,9 @@ def main():
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="zoho_sync_uninstall_"))
-    fakes = server = None
+    stack = Stack(work, args.fakes, args.bin, {"url": args.url, "db": args.db, "username": "admin", "password": "admin"})
     try:
-        (work / "odoo_config.json").write_text(
-            json.dumps({"url": args.url, "db": args.db, "username": "admin", "password": "admin"})
-        )
-        fakes = subprocess.Popen(
-            [os.path.abspath(args.fakes), "serve", "--dir", str(work), "--items", str(args.items), "--latency", "5ms"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(work),
-        )
-        config = Path(work, wait_line(fakes, r"^config: (.+)$").group(1).strip())
-        wait_line(fakes, r"ready; Ctrl-C stops the fakes")
-        (config / "odoo_config.json").write_text((work / "odoo_config.json").read_text())
-        server = subprocess.Popen(
-            [os.path.abspath(args.bin), "serve", "--config-dir", str(config), "--data-dir", str(work / "data"),
-             "--listen", "127.0.0.1:0", "--no-scheduler", "--log-level", "warn"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )
-        address = wait_line(server, r"listening on (\S+)").group(1)
+        address = stack.start(args.items, latency="5ms")
 
         with zohosync_client.Client(address) as client:
             started = client.start_sync("full")
@@ -113,8 +75,7 @@ def main():
         print("uninstall keeps products: OK")
         return 0
     finally:
-        stop(server)
-        stop(fakes)
+        stack.stop()
         shutil.rmtree(str(work), ignore_errors=True)
 
 

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -34,24 +33,9 @@ from pathlib import Path
 
 import websocket  # python3-websocket
 
+from stack import Stack, stop
+
 TOKEN = "screenshot-token"
-
-
-def wait_line(proc, pattern):
-    for line in proc.stdout:
-        found = re.search(pattern, line)
-        if found:
-            return found
-    raise SystemExit("process ended before %r" % pattern)
-
-
-def stop(proc):
-    if proc and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 class Chrome:
@@ -150,7 +134,8 @@ def main():
     import zohosync_client
 
     work = Path(tempfile.mkdtemp(prefix="zs_shots_"))
-    fakes = server = chrome = None
+    stack = Stack(work, args.fakes, args.bin, {"url": args.url, "db": args.db, "username": "admin", "password": "admin"})
+    chrome = None
     try:
         common = xmlrpc.client.ServerProxy(args.url + "/xmlrpc/2/common")
         uid = common.authenticate(args.db, "admin", "admin", {})
@@ -159,23 +144,8 @@ def main():
         def call(model, method, *a, **kw):
             return models.execute_kw(args.db, uid, "admin", model, method, list(a), kw)
 
-        odoo_conf = {"url": args.url, "db": args.db, "username": "admin", "password": "admin"}
-        (work / "odoo_config.json").write_text(json.dumps(odoo_conf))
-        fakes = subprocess.Popen(
-            [os.path.abspath(args.fakes), "serve", "--dir", str(work), "--items", "600"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(work),
-        )
-        config = Path(work, wait_line(fakes, r"^config: (.+)$").group(1).strip())
-        wait_line(fakes, r"ready; Ctrl-C stops the fakes")
-        (config / "odoo_config.json").write_text(json.dumps(odoo_conf))
-        (config / "sync_schedule.json").write_text(json.dumps(
-            {"enabled": True, "sync_interval_hours": 6, "force_full_sync_days": 7, "max_consecutive_errors": 5}))
-        server = subprocess.Popen(
-            [os.path.abspath(args.bin), "serve", "--config-dir", str(config), "--data-dir", str(work / "data"),
-             "--listen", "127.0.0.1:0", "--log-level", "warn"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=dict(os.environ, ZOHOSYNC_API_TOKEN=TOKEN),
-        )
-        address = wait_line(server, r"listening on (\S+)").group(1)
+        address = stack.start(600, token=TOKEN, schedule={
+            "enabled": True, "sync_interval_hours": 6, "force_full_sync_days": 7, "max_consecutive_errors": 5})
         client = zohosync_client.Client(address, token=TOKEN)
         call("ir.config_parameter", "set_param", "zoho_sync.server_address", address)
         call("ir.config_parameter", "set_param", "zoho_sync.api_token", TOKEN)
@@ -231,8 +201,7 @@ def main():
     finally:
         if chrome:
             chrome.close()
-        stop(server)
-        stop(fakes)
+        stack.stop()
         shutil.rmtree(str(work), ignore_errors=True)
 
 
