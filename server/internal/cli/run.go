@@ -149,7 +149,7 @@ type progress struct {
 }
 
 func newProgress(io IO, json bool) *progress {
-	return &progress{io: io, json: json, tty: io.IsTerminal && !json, lastPct: -1}
+	return &progress{io: io, json: json, tty: io.IsTerminal && !json, lastPct: -5} // -5: a step below 0%, so 0-4% prints
 }
 
 func (p *progress) event(ev *zv1.RunEvent) {

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
+)
+
+func TestExitCodes(t *testing.T) {
+	for state, want := range map[zv1.RunState]int{
+		zv1.RunState_RUN_STATE_SUCCEEDED: ExitOK,
+		zv1.RunState_RUN_STATE_PARTIAL:   ExitPartial,
+		zv1.RunState_RUN_STATE_FAILED:    ExitFailed,
+		zv1.RunState_RUN_STATE_CANCELLED: ExitFailed,
+	} {
+		if got := exitFor(&zv1.Run{State: state}); got != want {
+			t.Errorf("%s: exit %d, want %d", state, got, want)
+		}
+	}
+}
+
+func TestProgressText(t *testing.T) {
+	cases := []struct {
+		name string
+		pr   *zv1.Progress
+		want []string
+		not  []string
+	}{
+		{"total unknown", &zv1.Progress{Done: 200}, []string{"200/0  created 0"}, []string{"%", "ETA"}},
+		{"rate and ETA", &zv1.Progress{Done: 250, Total: 1000, ItemsPerSecond: 50, Counts: &zv1.Counts{Created: 240, Failed: 10}},
+			[]string{"250/1000 (25%)", "50.0 items/s", "ETA 15s", "created 240", "failed 10"}, []string{"images"}},
+		{"done: no ETA", &zv1.Progress{Done: 10, Total: 10, ItemsPerSecond: 5}, []string{"10/10 (100%)"}, []string{"ETA"}},
+		{"images", &zv1.Progress{Counts: &zv1.Counts{ImagesDownloaded: 3, ImageBytesDownloaded: 3 << 20}}, []string{"images 3 (3.0 MB)"}, nil},
+	}
+	for _, tc := range cases {
+		got := progressText(tc.pr)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: %q lacks %q", tc.name, got, w)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(got, n) {
+				t.Errorf("%s: %q has %q", tc.name, got, n)
+			}
+		}
+	}
+}
+
+// TestPipedProgressPrintsEveryFivePercent: without a terminal, batch events
+// become plain lines, one per 5% step, and no escape codes.
+func TestPipedProgressPrintsEveryFivePercent(t *testing.T) {
+	var out bytes.Buffer
+	p := newProgress(IO{Stdout: &out}, false)
+	for done := int64(0); done <= 1000; done += 10 {
+		p.event(&zv1.RunEvent{Progress: &zv1.Progress{Done: done, Total: 1000}, Detail: &zv1.RunEvent_BatchDone{BatchDone: 1}})
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 21 || strings.Contains(out.String(), "\033") {
+		t.Errorf("%d lines (want 21, 0%% to 100%% by 5), escape codes: %v", len(lines), strings.Contains(out.String(), "\033"))
+	}
+}
+
+func TestBytesText(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1536: "1.5 KB", 5 << 20: "5.0 MB", 3 << 30: "3.0 GB"} {
+		if got := bytesText(n); got != want {
+			t.Errorf("bytesText(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
