@@ -430,12 +430,9 @@ func imdUniqueError(module, name string) *odooError {
 
 func (e *env) checkIMDUnique(id int) *odooError {
 	r := e.st.row("ir.model.data", id)
-	key := imdKey(r)
-	for _, other := range e.st.xmlHints[key] {
+	for _, other := range e.st.withXMLID(imdKey(r)) {
 		if other != id {
-			if or := e.st.row("ir.model.data", other); or != nil && imdKey(or) == key {
-				return imdUniqueError(pyStr(r["module"]), pyStr(r["name"]))
-			}
+			return imdUniqueError(pyStr(r["module"]), pyStr(r["name"]))
 		}
 	}
 	return nil

@@ -1,8 +1,10 @@
 package odootest
 
 import (
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // row is one stored record: field name -> internal value.
@@ -22,12 +24,9 @@ type table struct {
 type store struct {
 	tables  map[string]*table
 	journal []func()
-	// xmlHints maps "module.name" to every ir.model.data id that ever
-	// carried that key; lookups verify the row, so the hints survive
+	// valueHints indexes the indexedFields ("model\x00field"): value ->
+	// ids that ever had it. Lookups verify the row, so the hints survive
 	// rollbacks without bookkeeping.
-	xmlHints map[string][]int
-	// valueHints is the same idea for indexed fields ("model\x00field"):
-	// value -> ids that ever had it.
 	valueHints map[string]map[string][]int
 }
 
@@ -53,7 +52,7 @@ func hintKey(v any) (string, bool) {
 }
 
 func newStore() *store {
-	return &store{tables: map[string]*table{}, xmlHints: map[string][]int{}, valueHints: map[string]map[string][]int{}}
+	return &store{tables: map[string]*table{}, valueHints: map[string]map[string][]int{}}
 }
 
 func (s *store) hintValue(model, field string, id int, v any) {
@@ -76,14 +75,7 @@ func (s *store) hintValue(model, field string, id int, v any) {
 }
 
 // indexed reports whether field of model has a value index.
-func indexed(model, field string) bool {
-	for _, f := range indexedFields[model] {
-		if f == field {
-			return true
-		}
-	}
-	return false
-}
+func indexed(model, field string) bool { return slices.Contains(indexedFields[model], field) }
 
 // hinted returns every id that ever had value v in an indexed field (a
 // superset of the rows that have it now).
@@ -112,25 +104,26 @@ func imdKey(r row) string {
 	return m + "." + n
 }
 
-func (s *store) hint(model string, id int, r row) {
-	if model != "ir.model.data" || r == nil {
-		return
+// withXMLID returns the ir.model.data ids whose "module.name" is xmlid now.
+func (s *store) withXMLID(xmlid string) []int {
+	_, name, _ := strings.Cut(xmlid, ".")
+	ids := s.hinted("ir.model.data", "name", name)
+	if name == "" {
+		ids = s.ids("ir.model.data") // empty names are not indexed
 	}
-	k := imdKey(r)
-	for _, x := range s.xmlHints[k] {
-		if x == id {
-			return
+	var out []int
+	for _, id := range ids {
+		if r := s.row("ir.model.data", id); r != nil && imdKey(r) == xmlid {
+			out = append(out, id)
 		}
 	}
-	s.xmlHints[k] = append(s.xmlHints[k], id)
+	return out
 }
 
 // lookupXMLID returns the ir.model.data id of "module.name" (0 if none).
 func (s *store) lookupXMLID(xmlid string) int {
-	for _, id := range s.xmlHints[xmlid] {
-		if r := s.row("ir.model.data", id); r != nil && imdKey(r) == xmlid {
-			return id
-		}
+	if ids := s.withXMLID(xmlid); len(ids) > 0 {
+		return ids[0]
 	}
 	return 0
 }
@@ -188,7 +181,6 @@ func (s *store) ids(model string) []int {
 func (s *store) insert(model string, id int, r row) {
 	t := s.table(model)
 	t.rows[id] = r
-	s.hint(model, id, r)
 	for _, f := range indexedFields[model] {
 		s.hintValue(model, f, id, r[f])
 	}
@@ -203,13 +195,8 @@ func (s *store) set(model string, id int, field string, v any) {
 	}
 	old, had := r[field]
 	r[field] = v
-	if field == "module" || field == "name" {
-		s.hint(model, id, r)
-	}
-	for _, f := range indexedFields[model] {
-		if f == field {
-			s.hintValue(model, f, id, v)
-		}
+	if indexed(model, field) {
+		s.hintValue(model, field, id, v)
 	}
 	s.journal = append(s.journal, func() {
 		if rr := t.rows[id]; rr != nil {

@@ -621,56 +621,55 @@ func (e *env) candidates(model string, dom []any) (ids []int, narrowed bool) {
 		}
 	}
 	for _, t := range dom {
-		l, ok := t.(*leaf)
-		if !ok || l.truth != 0 || (l.left != "id" && !indexed(model, l.left)) {
-			continue
-		}
-		var values []any
-		switch l.op {
-		case "=":
-			values = []any{l.right}
-		case "in":
-			list, ok := l.right.([]any)
-			if !ok {
-				continue
-			}
-			values = list
-		default:
-			continue
-		}
-		set := map[int]bool{}
-		usable := true
-		for _, v := range values {
-			if l.left == "id" {
-				id, ok := v.(int)
-				if !ok {
-					usable = false
-					break
-				}
-				set[id] = true
-				continue
-			}
-			if !exactKey(e.model(model).field(l.left), v) {
-				usable = false // False, "", 0 or a value Odoo would convert: leave it to a scan
-				break
-			}
-			for _, id := range e.st.hinted(model, l.left, v) {
-				set[id] = true
+		if l, ok := t.(*leaf); ok {
+			if ids, ok := e.leafCandidates(model, l); ok {
+				return ids, true
 			}
 		}
-		if !usable {
-			continue
-		}
-		ids = make([]int, 0, len(set))
-		for id := range set {
-			if e.st.exists(model, id) {
-				ids = append(ids, id)
-			}
-		}
-		sort.Ints(ids)
-		return ids, true
 	}
 	return nil, false
+}
+
+// leafCandidates returns, in id order, the existing records that may match
+// an "=" or "in" leaf on id or an indexed field; ok is false for any other leaf.
+func (e *env) leafCandidates(model string, l *leaf) (ids []int, ok bool) {
+	if l.truth != 0 || (l.left != "id" && !indexed(model, l.left)) {
+		return nil, false
+	}
+	values := []any{l.right}
+	switch l.op {
+	case "=":
+	case "in":
+		if values, ok = l.right.([]any); !ok {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	set := map[int]bool{}
+	for _, v := range values {
+		if l.left == "id" {
+			id, isInt := v.(int)
+			if !isInt {
+				return nil, false
+			}
+			set[id] = true
+			continue
+		}
+		if !exactKey(e.model(model).field(l.left), v) {
+			return nil, false // False, "", 0 or a value Odoo would convert: leave it to a scan
+		}
+		for _, id := range e.st.hinted(model, l.left, v) {
+			set[id] = true
+		}
+	}
+	for id := range set {
+		if e.st.exists(model, id) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Ints(ids)
+	return ids, true
 }
 
 // exactKey reports whether v is compared as-is with f's stored values: a

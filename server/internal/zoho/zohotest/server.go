@@ -607,7 +607,7 @@ func (s *Server) admit(w http.ResponseWriter) (release func(), ok bool) {
 		for drop < len(s.lastMinute) && now.Sub(s.lastMinute[drop]) >= time.Minute {
 			drop++
 		}
-		s.lastMinute = append(s.lastMinute[:0], s.lastMinute[drop:]...)
+		s.lastMinute = s.lastMinute[drop:] // append reallocates now and then, keeping only these
 		s.stats.PeakPerMinute = max(s.stats.PeakPerMinute, len(s.lastMinute))
 		s.inFlight++
 		if s.inFlight > s.stats.MaxInFlight {
