@@ -53,7 +53,8 @@ func (n *Notifier) Path() string {
 	return n.path
 }
 
-// Run writes a run's summary line.
+// Run writes a run's summary line: ERROR for a failed run, WARNING for one
+// that finished with failed items, INFO otherwise (a cancelled run included).
 func (n *Notifier) Run(r *zv1.Run) {
 	c := r.GetProgress().GetCounts()
 	line := fmt.Sprintf("run %s %s%s (%s) %s: created %d, updated %d, unchanged %d, archived %d, failed %d in %s",
@@ -62,7 +63,14 @@ func (n *Notifier) Run(r *zv1.Run) {
 	if r.GetError() != "" {
 		line += "; error: " + r.GetError()
 	}
-	n.write("INFO", line)
+	level := "INFO"
+	switch r.GetState() {
+	case zv1.RunState_RUN_STATE_FAILED:
+		level = "ERROR"
+	case zv1.RunState_RUN_STATE_PARTIAL:
+		level = "WARNING"
+	}
+	n.write(level, line)
 }
 
 // Escalation writes an escalation line.

@@ -21,6 +21,59 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// ConnectionCheck names one check of TestConnections.
+type ConnectionCheck int32
+
+const (
+	// Not set.
+	ConnectionCheck_CONNECTION_CHECK_UNSPECIFIED ConnectionCheck = 0
+	// Zoho: a token from the refresh token, and the organisation.
+	ConnectionCheck_CONNECTION_CHECK_ZOHO ConnectionCheck = 1
+	// Odoo: login, version, the product fields the mapping writes.
+	ConnectionCheck_CONNECTION_CHECK_ODOO ConnectionCheck = 2
+)
+
+// Enum value maps for ConnectionCheck.
+var (
+	ConnectionCheck_name = map[int32]string{
+		0: "CONNECTION_CHECK_UNSPECIFIED",
+		1: "CONNECTION_CHECK_ZOHO",
+		2: "CONNECTION_CHECK_ODOO",
+	}
+	ConnectionCheck_value = map[string]int32{
+		"CONNECTION_CHECK_UNSPECIFIED": 0,
+		"CONNECTION_CHECK_ZOHO":        1,
+		"CONNECTION_CHECK_ODOO":        2,
+	}
+)
+
+func (x ConnectionCheck) Enum() *ConnectionCheck {
+	p := new(ConnectionCheck)
+	*p = x
+	return p
+}
+
+func (x ConnectionCheck) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ConnectionCheck) Descriptor() protoreflect.EnumDescriptor {
+	return file_zohosync_v1_config_proto_enumTypes[0].Descriptor()
+}
+
+func (ConnectionCheck) Type() protoreflect.EnumType {
+	return &file_zohosync_v1_config_proto_enumTypes[0]
+}
+
+func (x ConnectionCheck) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ConnectionCheck.Descriptor instead.
+func (ConnectionCheck) EnumDescriptor() ([]byte, []int) {
+	return file_zohosync_v1_config_proto_rawDescGZIP(), []int{0}
+}
+
 // SecretState says whether a secret is configured, and where from.
 type SecretState struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -623,9 +676,12 @@ func (x *GetConfigResponse) GetConfig() *Config {
 	return nil
 }
 
-// TestConnectionsRequest has no parameters.
+// TestConnectionsRequest says which checks to run.
 type TestConnectionsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Checks to run; empty runs all of them. A client that shows each result
+	// as it comes asks for one check per call.
+	Checks        []ConnectionCheck `protobuf:"varint,1,rep,packed,name=checks,proto3,enum=zohosync.v1.ConnectionCheck" json:"checks,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -658,6 +714,13 @@ func (x *TestConnectionsRequest) ProtoReflect() protoreflect.Message {
 // Deprecated: Use TestConnectionsRequest.ProtoReflect.Descriptor instead.
 func (*TestConnectionsRequest) Descriptor() ([]byte, []int) {
 	return file_zohosync_v1_config_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *TestConnectionsRequest) GetChecks() []ConnectionCheck {
+	if x != nil {
+		return x.Checks
+	}
+	return nil
 }
 
 // ZohoCheck is the result of checking Zoho.
@@ -854,9 +917,9 @@ func (x *OdooCheck) GetWarnings() []string {
 // TestConnectionsResponse reports each check.
 type TestConnectionsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Zoho result.
+	// Zoho result; unset when the Zoho check was not asked for.
 	Zoho *ZohoCheck `protobuf:"bytes,1,opt,name=zoho,proto3" json:"zoho,omitempty"`
-	// Odoo result.
+	// Odoo result; unset when the Odoo check was not asked for.
 	Odoo          *OdooCheck `protobuf:"bytes,2,opt,name=odoo,proto3" json:"odoo,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -965,8 +1028,9 @@ const file_zohosync_v1_config_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x12\n" +
 	"\x10GetConfigRequest\"@\n" +
 	"\x11GetConfigResponse\x12+\n" +
-	"\x06config\x18\x01 \x01(\v2\x13.zohosync.v1.ConfigR\x06config\"\x18\n" +
-	"\x16TestConnectionsRequest\"\xc5\x01\n" +
+	"\x06config\x18\x01 \x01(\v2\x13.zohosync.v1.ConfigR\x06config\"N\n" +
+	"\x16TestConnectionsRequest\x124\n" +
+	"\x06checks\x18\x01 \x03(\x0e2\x1c.zohosync.v1.ConnectionCheckR\x06checks\"\xc5\x01\n" +
 	"\tZohoCheck\x12\x0e\n" +
 	"\x02ok\x18\x01 \x01(\bR\x02ok\x12\x14\n" +
 	"\x05error\x18\x02 \x01(\tR\x05error\x12+\n" +
@@ -985,7 +1049,11 @@ const file_zohosync_v1_config_proto_rawDesc = "" +
 	"\bwarnings\x18\a \x03(\tR\bwarnings\"q\n" +
 	"\x17TestConnectionsResponse\x12*\n" +
 	"\x04zoho\x18\x01 \x01(\v2\x16.zohosync.v1.ZohoCheckR\x04zoho\x12*\n" +
-	"\x04odoo\x18\x02 \x01(\v2\x16.zohosync.v1.OdooCheckR\x04odoo2\xb9\x01\n" +
+	"\x04odoo\x18\x02 \x01(\v2\x16.zohosync.v1.OdooCheckR\x04odoo*i\n" +
+	"\x0fConnectionCheck\x12 \n" +
+	"\x1cCONNECTION_CHECK_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15CONNECTION_CHECK_ZOHO\x10\x01\x12\x19\n" +
+	"\x15CONNECTION_CHECK_ODOO\x10\x022\xb9\x01\n" +
 	"\rConfigService\x12J\n" +
 	"\tGetConfig\x12\x1d.zohosync.v1.GetConfigRequest\x1a\x1e.zohosync.v1.GetConfigResponse\x12\\\n" +
 	"\x0fTestConnections\x12#.zohosync.v1.TestConnectionsRequest\x1a$.zohosync.v1.TestConnectionsResponseB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3"
@@ -1002,43 +1070,46 @@ func file_zohosync_v1_config_proto_rawDescGZIP() []byte {
 	return file_zohosync_v1_config_proto_rawDescData
 }
 
+var file_zohosync_v1_config_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_zohosync_v1_config_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_zohosync_v1_config_proto_goTypes = []any{
-	(*SecretState)(nil),             // 0: zohosync.v1.SecretState
-	(*ZohoConfig)(nil),              // 1: zohosync.v1.ZohoConfig
-	(*OdooConfig)(nil),              // 2: zohosync.v1.OdooConfig
-	(*MappingEntry)(nil),            // 3: zohosync.v1.MappingEntry
-	(*SyncOptions)(nil),             // 4: zohosync.v1.SyncOptions
-	(*Config)(nil),                  // 5: zohosync.v1.Config
-	(*GetConfigRequest)(nil),        // 6: zohosync.v1.GetConfigRequest
-	(*GetConfigResponse)(nil),       // 7: zohosync.v1.GetConfigResponse
-	(*TestConnectionsRequest)(nil),  // 8: zohosync.v1.TestConnectionsRequest
-	(*ZohoCheck)(nil),               // 9: zohosync.v1.ZohoCheck
-	(*OdooCheck)(nil),               // 10: zohosync.v1.OdooCheck
-	(*TestConnectionsResponse)(nil), // 11: zohosync.v1.TestConnectionsResponse
-	nil,                             // 12: zohosync.v1.Config.DefaultValuesEntry
+	(ConnectionCheck)(0),            // 0: zohosync.v1.ConnectionCheck
+	(*SecretState)(nil),             // 1: zohosync.v1.SecretState
+	(*ZohoConfig)(nil),              // 2: zohosync.v1.ZohoConfig
+	(*OdooConfig)(nil),              // 3: zohosync.v1.OdooConfig
+	(*MappingEntry)(nil),            // 4: zohosync.v1.MappingEntry
+	(*SyncOptions)(nil),             // 5: zohosync.v1.SyncOptions
+	(*Config)(nil),                  // 6: zohosync.v1.Config
+	(*GetConfigRequest)(nil),        // 7: zohosync.v1.GetConfigRequest
+	(*GetConfigResponse)(nil),       // 8: zohosync.v1.GetConfigResponse
+	(*TestConnectionsRequest)(nil),  // 9: zohosync.v1.TestConnectionsRequest
+	(*ZohoCheck)(nil),               // 10: zohosync.v1.ZohoCheck
+	(*OdooCheck)(nil),               // 11: zohosync.v1.OdooCheck
+	(*TestConnectionsResponse)(nil), // 12: zohosync.v1.TestConnectionsResponse
+	nil,                             // 13: zohosync.v1.Config.DefaultValuesEntry
 }
 var file_zohosync_v1_config_proto_depIdxs = []int32{
-	0,  // 0: zohosync.v1.ZohoConfig.client_secret:type_name -> zohosync.v1.SecretState
-	0,  // 1: zohosync.v1.ZohoConfig.refresh_token:type_name -> zohosync.v1.SecretState
-	0,  // 2: zohosync.v1.OdooConfig.password:type_name -> zohosync.v1.SecretState
-	1,  // 3: zohosync.v1.Config.zoho:type_name -> zohosync.v1.ZohoConfig
-	2,  // 4: zohosync.v1.Config.odoo:type_name -> zohosync.v1.OdooConfig
-	3,  // 5: zohosync.v1.Config.mapping:type_name -> zohosync.v1.MappingEntry
-	12, // 6: zohosync.v1.Config.default_values:type_name -> zohosync.v1.Config.DefaultValuesEntry
-	4,  // 7: zohosync.v1.Config.options:type_name -> zohosync.v1.SyncOptions
-	5,  // 8: zohosync.v1.GetConfigResponse.config:type_name -> zohosync.v1.Config
-	9,  // 9: zohosync.v1.TestConnectionsResponse.zoho:type_name -> zohosync.v1.ZohoCheck
-	10, // 10: zohosync.v1.TestConnectionsResponse.odoo:type_name -> zohosync.v1.OdooCheck
-	6,  // 11: zohosync.v1.ConfigService.GetConfig:input_type -> zohosync.v1.GetConfigRequest
-	8,  // 12: zohosync.v1.ConfigService.TestConnections:input_type -> zohosync.v1.TestConnectionsRequest
-	7,  // 13: zohosync.v1.ConfigService.GetConfig:output_type -> zohosync.v1.GetConfigResponse
-	11, // 14: zohosync.v1.ConfigService.TestConnections:output_type -> zohosync.v1.TestConnectionsResponse
-	13, // [13:15] is the sub-list for method output_type
-	11, // [11:13] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	1,  // 0: zohosync.v1.ZohoConfig.client_secret:type_name -> zohosync.v1.SecretState
+	1,  // 1: zohosync.v1.ZohoConfig.refresh_token:type_name -> zohosync.v1.SecretState
+	1,  // 2: zohosync.v1.OdooConfig.password:type_name -> zohosync.v1.SecretState
+	2,  // 3: zohosync.v1.Config.zoho:type_name -> zohosync.v1.ZohoConfig
+	3,  // 4: zohosync.v1.Config.odoo:type_name -> zohosync.v1.OdooConfig
+	4,  // 5: zohosync.v1.Config.mapping:type_name -> zohosync.v1.MappingEntry
+	13, // 6: zohosync.v1.Config.default_values:type_name -> zohosync.v1.Config.DefaultValuesEntry
+	5,  // 7: zohosync.v1.Config.options:type_name -> zohosync.v1.SyncOptions
+	6,  // 8: zohosync.v1.GetConfigResponse.config:type_name -> zohosync.v1.Config
+	0,  // 9: zohosync.v1.TestConnectionsRequest.checks:type_name -> zohosync.v1.ConnectionCheck
+	10, // 10: zohosync.v1.TestConnectionsResponse.zoho:type_name -> zohosync.v1.ZohoCheck
+	11, // 11: zohosync.v1.TestConnectionsResponse.odoo:type_name -> zohosync.v1.OdooCheck
+	7,  // 12: zohosync.v1.ConfigService.GetConfig:input_type -> zohosync.v1.GetConfigRequest
+	9,  // 13: zohosync.v1.ConfigService.TestConnections:input_type -> zohosync.v1.TestConnectionsRequest
+	8,  // 14: zohosync.v1.ConfigService.GetConfig:output_type -> zohosync.v1.GetConfigResponse
+	12, // 15: zohosync.v1.ConfigService.TestConnections:output_type -> zohosync.v1.TestConnectionsResponse
+	14, // [14:16] is the sub-list for method output_type
+	12, // [12:14] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_config_proto_init() }
@@ -1051,13 +1122,14 @@ func file_zohosync_v1_config_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_config_proto_rawDesc), len(file_zohosync_v1_config_proto_rawDesc)),
-			NumEnums:      0,
+			NumEnums:      1,
 			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_zohosync_v1_config_proto_goTypes,
 		DependencyIndexes: file_zohosync_v1_config_proto_depIdxs,
+		EnumInfos:         file_zohosync_v1_config_proto_enumTypes,
 		MessageInfos:      file_zohosync_v1_config_proto_msgTypes,
 	}.Build()
 	File_zohosync_v1_config_proto = out.File

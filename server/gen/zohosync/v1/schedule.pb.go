@@ -48,9 +48,13 @@ type Schedule struct {
 	// Output only: when the last full sync finished successfully.
 	LastFullSyncAt *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=last_full_sync_at,json=lastFullSyncAt,proto3" json:"last_full_sync_at,omitempty"`
 	// Output only: when the last run (of any kind) started.
-	LastRunAt     *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=last_run_at,json=lastRunAt,proto3" json:"last_run_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	LastRunAt *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=last_run_at,json=lastRunAt,proto3" json:"last_run_at,omitempty"`
+	// Output only: true while no run has succeeded on this data directory; the
+	// first sync is started by hand (after test-connections and a dry run), and
+	// scheduled runs follow it.
+	WaitingForFirstRun bool `protobuf:"varint,16,opt,name=waiting_for_first_run,json=waitingForFirstRun,proto3" json:"waiting_for_first_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Schedule) Reset() {
@@ -158,6 +162,13 @@ func (x *Schedule) GetLastRunAt() *timestamppb.Timestamp {
 		return x.LastRunAt
 	}
 	return nil
+}
+
+func (x *Schedule) GetWaitingForFirstRun() bool {
+	if x != nil {
+		return x.WaitingForFirstRun
+	}
+	return false
 }
 
 // GetScheduleRequest has no parameters.
@@ -349,7 +360,7 @@ var File_zohosync_v1_schedule_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_schedule_proto_rawDesc = "" +
 	"\n" +
-	"\x1azohosync/v1/schedule.proto\x12\vzohosync.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16zohosync/v1/sync.proto\"\xc6\x04\n" +
+	"\x1azohosync/v1/schedule.proto\x12\vzohosync.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16zohosync/v1/sync.proto\"\xf9\x04\n" +
 	"\bSchedule\x12\x18\n" +
 	"\aenabled\x18\x01 \x01(\bR\aenabled\x12.\n" +
 	"\x13sync_interval_hours\x18\x02 \x01(\x01R\x11syncIntervalHours\x12/\n" +
@@ -362,7 +373,8 @@ const file_zohosync_v1_schedule_proto_rawDesc = "" +
 	"\vnext_run_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tnextRunAt\x128\n" +
 	"\rnext_run_kind\x18\r \x01(\x0e2\x14.zohosync.v1.RunKindR\vnextRunKind\x12E\n" +
 	"\x11last_full_sync_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0elastFullSyncAt\x12:\n" +
-	"\vlast_run_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tlastRunAt\"\x14\n" +
+	"\vlast_run_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tlastRunAt\x121\n" +
+	"\x15waiting_for_first_run\x18\x10 \x01(\bR\x12waitingForFirstRun\"\x14\n" +
 	"\x12GetScheduleRequest\"H\n" +
 	"\x13GetScheduleResponse\x121\n" +
 	"\bschedule\x18\x01 \x01(\v2\x15.zohosync.v1.ScheduleR\bschedule\"\x87\x01\n" +
