@@ -27,10 +27,12 @@ func cmdImportState(_ context.Context, io IO, args []string) int {
 	fs := newFlags(io, "import-state", "import-state FILE --data-dir DIR [--overwrite]")
 	dataDir := fs.String("data-dir", "data", "the server's data directory (the server must be stopped)")
 	overwrite := fs.Bool("overwrite", false, "replace items zohosync already tracks (default: keep them)")
-	pos, err := parse(fs, args)
-	if err != nil || len(pos) != 1 {
-		fs.Usage()
-		return ExitPartial
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return fs.fail("give the Python tool's state file, e.g. data/product_sync_data.json")
 	}
 	data, err := os.ReadFile(pos[0])
 	if err != nil {
