@@ -13,7 +13,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 GEN_DIRS := server/gen client/python/gen
 export GOTOOLCHAIN ?= local
 
-.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short deb test-deb
+.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short deb test-deb check-debian-python
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./server/cmd/zohosync
@@ -86,13 +86,16 @@ test-go: build tools-grpcurl
 # The client tests run twice: on the newest grpcio/protobuf (.venv) and on the oldest
 # supported, Debian's python3-grpcio 1.51 / python3-protobuf 4.21 (.ci/run installs them).
 # A leg that cannot run fails: skipping it would claim a check that did not happen.
-test-python: build tools-python
+DEBIAN_PY ?= /usr/bin/python3
+test-python: build tools-python check-debian-python
 	ZOHOSYNC_BIN=$(CURDIR)/$(BIN) ZOHOSYNC_FAKES=$(CURDIR)/$(FAKES) $(PY) -m pytest -q client/python/tests
-	@/usr/bin/python3 -c 'import grpc, google.protobuf, pytest' 2>/dev/null || { \
-	  echo "test-python: /usr/bin/python3 lacks grpc, protobuf or pytest: apt-get install python3-grpcio python3-protobuf python3-pytest"; exit 1; }
-	@echo "client tests on /usr/bin/python3 (Debian grpcio/protobuf):"
+	@echo "client tests on $(DEBIAN_PY) (Debian grpcio/protobuf):"
 	PYTHONPATH=client/python/src:client/python/gen ZOHOSYNC_BIN=$(CURDIR)/$(BIN) ZOHOSYNC_FAKES=$(CURDIR)/$(FAKES) \
-	  /usr/bin/python3 -m pytest -q -p no:cacheprovider client/python/tests
+	  $(DEBIAN_PY) -m pytest -q -p no:cacheprovider client/python/tests
+
+check-debian-python:
+	@$(DEBIAN_PY) -c 'import grpc, google.protobuf, pytest' 2>/dev/null || { \
+	  echo "test-python: $(DEBIAN_PY) cannot import grpc, google.protobuf and pytest: apt-get install python3-grpcio python3-protobuf python3-pytest"; exit 1; }
 
 ## lint-addon: static checks of the Odoo addon (manifest, XML, fields/actions, ACLs, pylint-odoo mandatory checks)
 lint-addon: tools-python

@@ -6,6 +6,8 @@ package packaging
 import (
 	"bufio"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,4 +110,30 @@ func first(v []string) string {
 		return ""
 	}
 	return v[0]
+}
+
+// TestDebianPythonLegFailsLoudly: make test-python's leg on Debian's
+// grpcio/protobuf fails, naming the packages, when they are missing, rather
+// than being skipped (CI installs them: .ci/run).
+func TestDebianPythonLegFailsLoudly(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("no make here")
+	}
+	fake := filepath.Join(t.TempDir(), "python3")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("make", "-s", "-C", "..", "check-debian-python", "DEBIAN_PY="+fake).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "apt-get install python3-grpcio python3-protobuf python3-pytest") {
+		t.Fatalf("make check-debian-python without the packages: %v\n%s", err, out)
+	}
+	ci, err := os.ReadFile("../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range []string{"python3-grpcio", "python3-protobuf", "python3-pytest"} {
+		if !strings.Contains(string(ci), "need_apt+=("+pkg+")") {
+			t.Errorf(".ci/run does not install %s", pkg)
+		}
+	}
 }
