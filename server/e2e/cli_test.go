@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -257,5 +258,54 @@ func TestTestConnectionsAnswersWithinTenSecondsEach(t *testing.T) {
 	}
 	if took > 25*time.Second {
 		t.Fatalf("took %s for two checks of at most 10 s each", took)
+	}
+}
+
+// TestFakesServeToTryEveryCommand: `zohosync-fakes serve --dir` (the README's
+// way to try every command without Zoho or Odoo) writes a config the server
+// runs with, and removes it when the fakes stop, so nothing is left pointing
+// at dead ports.
+func TestFakesServeToTryEveryCommand(t *testing.T) {
+	t.Parallel()
+	fakes := os.Getenv("ZOHOSYNC_FAKES")
+	if fakes == "" {
+		fakes = filepath.Join(t.TempDir(), "zohosync-fakes")
+		if out, err := exec.Command("go", "build", "-o", fakes, "github.com/zohosync/zohosync/server/cmd/zohosync-fakes").CombinedOutput(); err != nil {
+			t.Fatalf("building zohosync-fakes: %v\n%s", err, out)
+		}
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(fakes, "serve", "--dir", dir, "--items", "25", "--latency", "0")
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), "ready") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), "ready; in another terminal: bin/zohosync serve --config-dir "+filepath.Join(dir, "config")) {
+		t.Fatalf("fakes: %s", out.String())
+	}
+	e := &env{t: t, cfgDir: filepath.Join(dir, "config"), dataDir: filepath.Join(dir, "data"), logs: &syncBuffer{}}
+	e.start("--no-scheduler")
+	if run, code := e.runNow(); code != 0 || counts(run)["created"] != 25 {
+		t.Fatalf("run-now against the fakes: exit %d counts %v", code, counts(run))
+	}
+	for _, args := range [][]string{{"status"}, {"runs"}, {"products", "--synced"}, {"test-connections"}, {"config"}} {
+		if o, stderr, code := e.cli(args...); code != 0 {
+			t.Errorf("%v against the fakes: exit %d %s%s", args, code, o, stderr)
+		}
+	}
+	e.stop()
+	_ = cmd.Process.Signal(os.Interrupt)
+	_ = cmd.Wait()
+	if _, err := os.Stat(filepath.Join(dir, "config")); !os.IsNotExist(err) {
+		t.Fatalf("the fakes' config outlives them (%v):\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "removed "+filepath.Join(dir, "config")) {
+		t.Errorf("the fakes did not say they removed the config:\n%s", out.String())
 	}
 }
