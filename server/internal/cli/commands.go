@@ -111,12 +111,8 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 		for _, e := range st.GetRecentErrors() {
 			fmt.Fprintf(w, "  %s %q: %s\n", e.GetZohoItemId(), e.GetName(), e.GetReason())
 		}
-		sc, err := zv1.NewScheduleServiceClient(gc).GetSchedule(ctx, &zv1.GetScheduleRequest{})
-		if err != nil {
-			return 0, err
-		}
-		printSchedule(io, sc.GetSchedule())
-		if t := st.GetLastFullSyncAt(); t != nil {
+		printSchedule(io, st.GetSchedule())
+		if t := st.GetSchedule().GetLastFullSyncAt(); t != nil {
 			fmt.Fprintf(w, "last full sync: %s\n", t.AsTime().Local().Format("2006-01-02 15:04:05"))
 		}
 		return ExitOK, nil
@@ -193,7 +189,7 @@ func cmdConfig(ctx context.Context, io IO, args []string) int {
 		w := io.Stdout
 		fmt.Fprintf(w, "config dir: %s\ndata dir:   %s\n", k.GetConfigDir(), k.GetDataDir())
 		z := k.GetZoho()
-		fmt.Fprintf(w, "zoho: %s data centre, items from %s, organisation %s\n", z.GetDataCenter(), z.GetItemSource(), z.GetOrganizationId())
+		fmt.Fprintf(w, "zoho: %s data centre, items from %s, organisation %s\n", z.GetDataCenter(), strings.ToLower(strings.TrimPrefix(z.GetItemSource().String(), "ZOHO_PRODUCT_")), z.GetOrganizationId())
 		fmt.Fprintf(w, "  client id %s, client secret %s, refresh token %s\n", z.GetClientId(), secretText(z.GetClientSecret()), secretText(z.GetRefreshToken()))
 		o := k.GetOdoo()
 		fmt.Fprintf(w, "odoo: %s, database %s, user %s, password %s\n", o.GetUrl(), o.GetDb(), o.GetUsername(), secretText(o.GetPassword()))
@@ -518,8 +514,8 @@ func printProduct(w io.Writer, p *zv1.Product) {
 	if p.GetSku() != "" {
 		fmt.Fprintf(w, "  sku:          %s\n", p.GetSku())
 	}
-	if l := fmt.Sprint(p.GetLinkedBy()); l != "" {
-		fmt.Fprintf(w, "  linked by:    %s\n", strings.ToLower(l))
+	if l := p.GetLinkedBy(); l != zv1.LinkedBy_LINKED_BY_UNSPECIFIED {
+		fmt.Fprintf(w, "  linked by:    %s\n", strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(l.String(), "LINKED_BY_")), "_", " "))
 	}
 	if t := p.GetLastSyncedAt(); t != nil {
 		fmt.Fprintf(w, "  last synced:  %s (run %s)\n", t.AsTime().Local().Format("2006-01-02 15:04:05"), p.GetLastRunId())
