@@ -127,14 +127,14 @@ func newTokenSource(cfg Config) *tokenSource {
 	if c, err := cache.LoadToken(); err == nil && c.Key == m.key {
 		m.mints = c.Mints
 		if c.AccessToken != "" {
-			initial = c.oauth2()
+			initial = c.reuseToken()
 		}
 	}
 	return &tokenSource{minter: m, reuse: oauth2.ReuseTokenSourceWithExpiry(initial, m, earlyExpiry)}
 }
 
-// oauth2 is the token as the reuse source sees it: expiring at renewAt.
-func (c CachedToken) oauth2() *oauth2.Token {
+// reuseToken is the token as the reuse source sees it: expiring at renewAt.
+func (c CachedToken) reuseToken() *oauth2.Token {
 	t := &oauth2.Token{AccessToken: c.AccessToken, TokenType: "Zoho-oauthtoken", Expiry: c.renewAt()}
 	return t.WithExtra(map[string]any{"api_domain": c.APIDomain})
 }
@@ -143,6 +143,9 @@ func (c CachedToken) oauth2() *oauth2.Token {
 // cancelled ctx returns at once; a mint in flight then still completes and
 // is kept for the next request.
 func (t *tokenSource) token(ctx context.Context) (accessToken, error) {
+	if err := ctx.Err(); err != nil {
+		return accessToken{}, err
+	}
 	t.mu.Lock()
 	src := t.reuse
 	t.mu.Unlock()
@@ -232,7 +235,7 @@ func (m *minter) Token() (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.oauth2(), nil
+	return c.reuseToken(), nil
 }
 
 func (m *minter) mint() (CachedToken, error) {
