@@ -286,7 +286,7 @@ func TestFakesServeToTryEveryCommand(t *testing.T) {
 	for !strings.Contains(out.String(), "ready") && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	if !strings.Contains(out.String(), "ready; in another terminal: bin/zohosync serve --config-dir "+filepath.Join(dir, "config")) {
+	if !strings.Contains(out.String(), "try: bin/zohosync serve --config-dir "+filepath.Join(dir, "config")) {
 		t.Fatalf("fakes: %s", out.String())
 	}
 	e := &env{t: t, cfgDir: filepath.Join(dir, "config"), dataDir: filepath.Join(dir, "data"), logs: &syncBuffer{}}

@@ -95,8 +95,8 @@ func main() {
 	}
 	fmt.Printf("Zoho emulator: %s (%d items, %s per call)\n%s\nconfig: %s\n", em.URL, *items, *latency, odooWhere, cfgDir)
 	if mode == "serve" {
-		fmt.Printf("ready; in another terminal: bin/zohosync serve --config-dir %s --data-dir %s --no-scheduler\n", cfgDir, filepath.Join(*dir, "data"))
-		fmt.Println("Ctrl-C stops the fakes (and removes the config, whose ports die with them)")
+		fmt.Printf("try: bin/zohosync serve --config-dir %s --data-dir %s --no-scheduler\n", cfgDir, filepath.Join(*dir, "data"))
+		fmt.Println("ready; Ctrl-C stops the fakes (and removes the config, whose ports die with them)")
 		<-ctx.Done()
 		return
 	}
