@@ -1,5 +1,6 @@
 // Package cli is zohosync's command line: `serve` runs the server, and the
-// other commands (the seed's status, run-now, config, … and more) talk to a
+// other commands (the Python tool's status, run-now, config, … and more;
+// docs/python-tool.md#commands) talk to a
 // running server over gRPC.
 package cli
 
@@ -58,7 +59,7 @@ func commands() []command {
 	return []command{
 		{"init", "write example config files, with a README of every key, into a new config directory", cmdInit},
 		{"serve", "run the server (alias: start)", cmdServe},
-		{"start", "run the server (alias of serve, as in the seed)", cmdServe},
+		{"start", "run the server (alias of serve, as in the Python tool)", cmdServe},
 		{"test-connections", "check the Zoho and Odoo credentials, each check as it goes", cmdTestConnections},
 		{"run-now", "start a sync now and show its progress (--full, --dry-run, --json)", cmdRunNow},
 		{"status", "last run, products tracked, errors, schedule (--json)", cmdStatus},

@@ -218,6 +218,10 @@ func printSchedule(io IO, s *zv1.Schedule) {
 	if s.GetEnabled() {
 		state = "enabled"
 	}
+	if s.GetSyncIntervalHours() == 0 { // no scheduler at all: only the reason means anything
+		fmt.Fprintf(w, "schedule: none (%s)\n", s.GetDisabledReason())
+		return
+	}
 	full := fmt.Sprintf("full sync every %d days", s.GetForceFullSyncDays())
 	if s.GetForceFullSyncDays() == 0 {
 		full = "no forced full syncs"

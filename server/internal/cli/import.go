@@ -13,8 +13,8 @@ import (
 	"github.com/zohosync/zohosync/server/internal/zoho"
 )
 
-// seedState is the Python tool's data/product_sync_data.json.
-type seedState struct {
+// pythonState is the Python tool's data/product_sync_data.json (docs/python-tool.md#state-file).
+type pythonState struct {
 	LastSync string `json:"last_sync"`
 	Products map[string]struct {
 		OdooID       json.Number `json:"odoo_id"`
@@ -39,12 +39,12 @@ func cmdImportState(_ context.Context, io IO, args []string) int {
 		fmt.Fprintf(io.Stderr, "zohosync import-state: cannot read %s: %v\n", pos[0], err)
 		return ExitFailed
 	}
-	var seed seedState
-	if err := json.Unmarshal(data, &seed); err != nil {
+	var state pythonState
+	if err := json.Unmarshal(data, &state); err != nil {
 		fmt.Fprintf(io.Stderr, "zohosync import-state: %s is not the Python tool's state file: %v\n", pos[0], err)
 		return ExitFailed
 	}
-	if seed.Products == nil {
+	if state.Products == nil {
 		fmt.Fprintf(io.Stderr, "zohosync import-state: %s has no \"products\" object\n", pos[0])
 		return ExitFailed
 	}
@@ -54,8 +54,8 @@ func cmdImportState(_ context.Context, io IO, args []string) int {
 		return ExitFailed
 	}
 	defer st.Close()
-	ids := make([]string, 0, len(seed.Products))
-	for id := range seed.Products {
+	ids := make([]string, 0, len(state.Products))
+	for id := range state.Products {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
@@ -69,7 +69,7 @@ func cmdImportState(_ context.Context, io IO, args []string) int {
 		}
 		var batch []store.ItemState
 		for _, id := range chunk {
-			p := seed.Products[id]
+			p := state.Products[id]
 			odooID, err := strconv.ParseInt(p.OdooID.String(), 10, 64)
 			if err != nil || odooID <= 0 {
 				skipped++
@@ -79,13 +79,13 @@ func cmdImportState(_ context.Context, io IO, args []string) int {
 				kept++
 				continue
 			}
-			// No checksum: the seed's checksums use another algorithm, so the
+			// No checksum: the Python tool's checksums use another algorithm (docs/python-tool.md#state-file), so the
 			// first run compares each product with Odoo and writes only what differs.
 			item := store.ItemState{ZohoID: id, OdooID: odooID, State: store.StateSynced, LinkedBy: "imported"}
 			if t, err := zoho.ParseTime(p.LastModified); err == nil {
 				item.ZohoModified = t
 			}
-			if t, err := time.Parse("2006-01-02T15:04:05", seed.LastSync); err == nil {
+			if t, err := time.Parse("2006-01-02T15:04:05", state.LastSync); err == nil {
 				item.LastSyncedAt = t
 			}
 			batch = append(batch, item)

@@ -11,7 +11,7 @@ import (
 )
 
 // Notifier appends one line per run summary and per escalation to the
-// notifications log (the seed's logs/sync_notifications.log).
+// notifications log (the Python tool's logs/sync_notifications.log; docs/python-tool.md#files).
 type Notifier struct {
 	mu   sync.Mutex
 	base string

@@ -1,5 +1,5 @@
-// Package schedule is the server's built-in scheduler (the seed's
-// product_sync_scheduler): a smart sync every interval, a full sync when the
+// Package schedule is the server's built-in scheduler (as the Python tool's
+// product_sync_scheduler; docs/python-tool.md#schedule): a smart sync every interval, a full sync when the
 // last full one is older than force_full_sync_days, and self-disabling after
 // max_consecutive_errors failed scheduled runs in a row. Next-run times come
 // from the runs recorded in the store, so a restart neither skips nor doubles a run.
