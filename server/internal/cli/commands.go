@@ -90,8 +90,8 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 			fmt.Fprintf(w, "running: run %s (%s sync%s), %s\n", r.GetId(), schedule.KindName(r.GetKind()), dryText(r.GetDryRun()), progressText(r.GetProgress()))
 		}
 		if r := st.GetLastRun(); r != nil {
-			fmt.Fprintf(w, "last run: %s at %s (%s sync, %s), took %s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
-				schedule.KindName(r.GetKind()), schedule.StateName(r.GetState()), r.GetDuration().AsDuration().Round(10*time.Millisecond))
+			fmt.Fprintf(w, "last run: %s at %s (%s sync%s, %s), took %s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
+				schedule.KindName(r.GetKind()), dryText(r.GetDryRun()), schedule.StateName(r.GetState()), r.GetDuration().AsDuration().Round(10*time.Millisecond))
 			cn := r.GetProgress().GetCounts()
 			fmt.Fprintf(w, "  added %d, updated %d, unchanged %d, archived %d, failed %d\n", cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed())
 			if cn.GetImagesDownloaded()+cn.GetImagesUnchanged()+cn.GetImagesFailed()+cn.GetImagesCleared() > 0 {
