@@ -78,6 +78,7 @@ func (c *Client) ProductFields(ctx context.Context) (map[string]Field, error) {
 		}
 		out[name] = f
 	}
+	c.fields = out // load() columns depend on the field types
 	return out, nil
 }
 
@@ -237,8 +238,7 @@ func (c *Client) links(ctx context.Context, extra []any) (map[string]int64, erro
 	var rows []map[string]any
 	err := c.Execute(ctx, "ir.model.data", "search_read", []any{domain},
 		map[string]any{"fields": []any{"name", "res_id"}}, &rows)
-	var f *Fault
-	if errors.As(err, &f) && f.Code == 4 {
+	if errors.Is(err, ErrForbidden) {
 		return nil, ErrNoExternalIDAccess
 	}
 	if err != nil {
@@ -265,8 +265,7 @@ func (c *Client) SearchProducts(ctx context.Context, domain []any, fields []stri
 	return out, err
 }
 
-// ReadProducts reads products by id (archived included); missing ids are left out.
-func (c *Client) ReadProducts(ctx context.Context, ids []int64, fields []string) ([]Record, error) {
+func (c *Client) readProducts(ctx context.Context, ids []int64, fields []string) ([]Record, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -355,8 +354,7 @@ func (c *Client) Link(ctx context.Context, links map[string]int64) error {
 		})
 	}
 	err := c.Execute(ctx, "ir.model.data", "create", []any{vals}, nil, nil)
-	var f *Fault
-	if errors.As(err, &f) && f.Code == 4 {
+	if errors.Is(err, ErrForbidden) {
 		return ErrNoExternalIDAccess
 	}
 	return err
@@ -412,4 +410,86 @@ func FormatImportValue(v any) string {
 		return strconv.Itoa(x)
 	}
 	return fmt.Sprint(v)
+}
+
+// Schema is what a run needs to know of this Odoo before mapping items.
+type Schema struct {
+	Version    Version
+	Fields     map[string]Field // product.template's
+	Dialect    Dialect
+	Units      []UoM
+	Categories []Category // read only when a mapped field is a product category
+}
+
+// Connect logs in and reads the product schema; categories are read when one
+// of the mapped fields points to product.category.
+func (c *Client) Connect(ctx context.Context, mapped []string) (Schema, error) {
+	if err := c.Login(ctx); err != nil {
+		return Schema{}, err
+	}
+	fields, err := c.ProductFields(ctx)
+	if err != nil {
+		return Schema{}, err
+	}
+	units, err := c.Units(ctx)
+	if err != nil {
+		return Schema{}, err
+	}
+	s := Schema{Version: c.Version(), Fields: fields, Dialect: DialectFor(c.Version(), fields), Units: units}
+	for _, name := range mapped {
+		if f := fields[name]; f.Type == "many2one" && f.Relation == "product.category" {
+			if s.Categories, err = c.Categories(ctx); err != nil {
+				return Schema{}, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// Want says what to read of each product: these fields, and whether it has
+// a picture (read as its size, never its bytes).
+type Want struct {
+	Fields []string
+	Image  bool
+}
+
+func (w Want) fields() []string {
+	f := append([]string{"id"}, w.Fields...)
+	if w.Image {
+		f = append(f, ImageField)
+	}
+	return f
+}
+
+// MatchKey is what an existing product can be found by.
+type MatchKey string
+
+// Match keys: the product's internal reference (SKU) or its exact name.
+const (
+	BySKU  MatchKey = "default_code"
+	ByName MatchKey = "name"
+)
+
+// Key returns the record's value for a match key.
+func (r Record) Key(k MatchKey) string { return asString(r[string(k)]) }
+
+// Image reports whether the record was read with its picture (known) and
+// whether it has one.
+func (r Record) Image() (known, present bool) {
+	v, ok := r[ImageField]
+	if !ok {
+		return false, false
+	}
+	s, _ := v.(string)
+	return true, s != ""
+}
+
+// FindProducts returns products (archived included) whose key is one of keys, by id.
+func (c *Client) FindProducts(ctx context.Context, by MatchKey, keys []string, want Want) ([]Record, error) {
+	return c.SearchProducts(ctx, []any{[]any{string(by), "in", toAny(keys)}}, want.fields())
+}
+
+// ReadProducts reads products by id (archived included); missing ids are left out.
+func (c *Client) ReadProducts(ctx context.Context, ids []int64, want Want) ([]Record, error) {
+	return c.readProducts(ctx, ids, want.fields())
 }
