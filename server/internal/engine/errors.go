@@ -53,8 +53,7 @@ func Reason(err error) string {
 	case errors.Is(err, context.DeadlineExceeded):
 		return "TIMEOUT"
 	}
-	var f *odoo.Fault
-	if errors.As(err, &f) {
+	if odoo.IsFault(err) {
 		return "ODOO_FAULT"
 	}
 	return "INTERNAL"

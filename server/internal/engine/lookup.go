@@ -21,7 +21,7 @@ type lookup struct {
 	name   bool // options.match_by_name
 	warn   func(code, msg, zohoID string)
 	log    *slog.Logger
-	// noXMLIDReads: the Odoo user may not read ir.model.data (remembered for the run).
+	// noXMLIDReads: the Odoo user may not read external ids (remembered for the run).
 	noXMLIDReads bool
 }
 
