@@ -64,10 +64,10 @@ def run_values(run):
         "images_downloaded": counts.images_downloaded,
         "images_failed": counts.images_failed,
         "error": run.error or False,
-        "error_reason": run.error_reason or False,
+        "error_reason": zs.reason_name(run.error_reason) or False,
         "zoho_calls": run.zoho_calls,
         "odoo_calls": run.odoo_calls,
-        "warnings": "\n".join("%s: %s" % (w.code, w.message) for w in run.warnings) or False,
+        "warnings": "\n".join("%s: %s" % (zs.enum_label(sync_pb2.WarningCode, w.code).upper(), w.message) for w in run.warnings) or False,
     }
     return vals
 
@@ -137,7 +137,7 @@ class ZohoSyncRun(models.Model):
                         "zoho_item_id": e.zoho_item_id,
                         "name": e.name,
                         "reason": e.reason,
-                        "stage": e.stage,
+                        "stage": zohosync_client.enum_label(zohosync_client.sync_pb2.ItemStage, e.stage),
                         "odoo_id": e.odoo_id,
                     }
                 )

@@ -129,6 +129,15 @@ class TestZohoSync(TransactionCase):
             self.assertIn(text, service._zoho_error_message(err))
 
     @need_client
+    def test_reason_messages_follow_the_enum(self):
+        service = self.env["zoho.sync.service"]
+        err = zsc.zohosync_client.NoScheduler("no scheduler", reason="NO_SCHEDULER")
+        self.assertIn("--no-scheduler", service._zoho_error_message(err))
+        # Every key is an ErrorReason name, so a renamed reason cannot go unnoticed.
+        for reason in service._zoho_reason_messages(err):
+            self.assertIn(reason, zsc.zohosync_client.REASON_CLASSES)
+
+    @need_client
     def test_test_connection(self):
         action = self._settings().action_zoho_sync_test_connection()
         self.assertEqual(action["params"]["type"], "success")
@@ -158,11 +167,14 @@ class TestZohoSync(TransactionCase):
         self.assertEqual(len(run), 1)
         self.assertTrue(run.zoho_sync_poll()["running"])
         self.fake.run.state = zsc.zohosync_client.sync_pb2.RUN_STATE_SUCCEEDED
-        self.fake.run.item_errors.add(zoho_item_id="9", name="Broken", reason="bad barcode", stage="write")
+        self.fake.run.item_errors.add(
+            zoho_item_id="9", name="Broken", reason="bad barcode", stage=zsc.zohosync_client.sync_pb2.ITEM_STAGE_WRITE
+        )
         result = run.zoho_sync_poll()
         self.assertFalse(result["running"])
         self.assertEqual(run.progress, 100.0)
         self.assertEqual(run.item_error_ids.reason, "bad barcode")
+        self.assertEqual(run.item_error_ids.stage, "write")
         # Refreshing again does not duplicate the run.
         self.env["zoho.sync.run"].action_open_runs()
         self.assertEqual(self.env["zoho.sync.run"].search_count([("run_id", "=", "41")]), 1)

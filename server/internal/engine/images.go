@@ -79,7 +79,7 @@ func (s *pictures) run(runCtx, wctx context.Context, plans []*plan, l *ledger) e
 		s.report.done(noWork, 0)
 	}
 	if kept > 0 {
-		s.report.warn("IMAGES_KEPT", "images removed in Zoho are kept in Odoo (options.images.clear_removed is false)", "")
+		s.report.warn(zv1.WarningCode_WARNING_CODE_IMAGES_KEPT, "images removed in Zoho are kept in Odoo (options.images.clear_removed is false)", "")
 	}
 	if unchanged > 0 {
 		s.report.counts(func(c *zv1.Counts) { c.ImagesUnchanged += unchanged })

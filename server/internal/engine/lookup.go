@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/odoo"
 )
 
@@ -19,7 +20,7 @@ type lookup struct {
 	want   odoo.Want
 	sku    bool // options.match_by_sku
 	name   bool // options.match_by_name
-	warn   func(code, msg, zohoID string)
+	warn   func(code zv1.WarningCode, msg, zohoID string)
 	log    *slog.Logger
 	// noXMLIDReads: the Odoo user may not read external ids (remembered for the run).
 	noXMLIDReads bool
@@ -80,7 +81,7 @@ func (l *lookup) match(ctx context.Context, untracked []*plan, read *[]*plan) er
 		switch {
 		case errors.Is(err, odoo.ErrNoExternalIDAccess):
 			l.noXMLIDReads = true
-			l.warn("EXTERNAL_IDS_UNREADABLE", "the Odoo user cannot read external ids (it lacks the Access Rights group); duplicates are still prevented by load()'s upsert, but products cannot be re-found after a lost data directory except by SKU or name", "")
+			l.warn(zv1.WarningCode_WARNING_CODE_EXTERNAL_IDS_UNREADABLE, "the Odoo user cannot read external ids (it lacks the Access Rights group); duplicates are still prevented by load()'s upsert, but products cannot be re-found after a lost data directory except by SKU or name", "")
 		case err != nil:
 			return err
 		}
@@ -147,7 +148,7 @@ func (l *lookup) match(ctx context.Context, untracked []*plan, read *[]*plan) er
 			} else {
 				pl.linkedBy, pl.note = "name", "matched an existing product by name"
 				l.log.Info("matched by name (the seed's fallback)", "zoho_item_id", pl.p.ZohoID, "name", pl.p.Name, "odoo_id", hit.ID())
-				l.warn("MATCHED_BY_NAME", fmt.Sprintf("item %s %q was linked to the existing Odoo product %d by its name", pl.p.ZohoID, pl.p.Name, hit.ID()), pl.p.ZohoID)
+				l.warn(zv1.WarningCode_WARNING_CODE_MATCHED_BY_NAME, fmt.Sprintf("item %s %q was linked to the existing Odoo product %d by its name", pl.p.ZohoID, pl.p.Name, hit.ID()), pl.p.ZohoID)
 			}
 		}
 		rest = left

@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/mapping"
 	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/store"
@@ -12,7 +14,9 @@ import (
 
 type warnings []string
 
-func (w *warnings) add(code, _, _ string) { *w = append(*w, code) }
+func (w *warnings) add(code zv1.WarningCode, _, _ string) {
+	*w = append(*w, strings.TrimPrefix(code.String(), "WARNING_CODE_"))
+}
 
 func newLookup(o *fakeOdoo, st *fakeStore, w *warnings) *lookup {
 	return &lookup{odoo: o, linked: st.LinkedOdooIDs, want: odoo.Want{Fields: []string{"name", "default_code"}}, sku: true, name: true,

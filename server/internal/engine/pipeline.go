@@ -227,7 +227,7 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 	}
 	for _, f := range unmapped {
 		st := l.failed(f.st, f.err.Error())
-		s.report.itemError(st.ZohoID, f.name, f.err.Error(), "map", st.OdooID)
+		s.report.itemError(st.ZohoID, f.name, f.err.Error(), zv1.ItemStage_ITEM_STAGE_MAP, st.OdooID)
 	}
 	// commit: whatever happens below, record what was done.
 	defer func() {
@@ -262,7 +262,7 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 			}
 			for _, pl := range failed {
 				l.writeFailed(pl)
-				s.report.itemError(pl.p.ZohoID, pl.p.Name, pl.failReason, "write", pl.odooID)
+				s.report.itemError(pl.p.ZohoID, pl.p.Name, pl.failReason, zv1.ItemStage_ITEM_STAGE_WRITE, pl.odooID)
 			}
 			s.report.done(failed, 0)
 			if s.pictures == nil {

@@ -88,7 +88,7 @@ func TestPipelineRefusedProductCostsOnlyItself(t *testing.T) {
 	if run.State != zv1.RunState_RUN_STATE_PARTIAL || c.Created != 3 || c.Failed != 1 || run.Progress.Done != 4 {
 		t.Fatalf("%v %+v done %d", run.State, c, run.Progress.Done)
 	}
-	if e := run.ItemErrors; len(e) != 1 || e[0].ZohoItemId != "1002" || e[0].Stage != "write" || e[0].Reason != "Odoo refused the product: Barcode already assigned" {
+	if e := run.ItemErrors; len(e) != 1 || e[0].ZohoItemId != "1002" || e[0].Stage != zv1.ItemStage_ITEM_STAGE_WRITE || e[0].Reason != "Odoo refused the product: Barcode already assigned" {
 		t.Fatalf("item errors %v", e)
 	}
 	delete(r.odoo.refuse, "1002")
@@ -126,7 +126,7 @@ func TestCancelWhileConnectingEndsCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if final.State != zv1.RunState_RUN_STATE_CANCELLED || final.ErrorReason != "CANCELLED" || final.Error != "cancelled on request" {
+	if final.State != zv1.RunState_RUN_STATE_CANCELLED || final.ErrorReason != zv1.ErrorReason_ERROR_REASON_CANCELLED || final.Error != "cancelled on request" {
 		t.Fatalf("state %v, reason %q, error %q", final.State, final.ErrorReason, final.Error)
 	}
 }

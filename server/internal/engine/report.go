@@ -35,7 +35,7 @@ func (r *reporter) seen(n int) {
 	r.ar.emit(func(run *zv1.Run) { run.Progress.Counts.Seen += int64(n) }, nil)
 }
 
-func (r *reporter) warn(code, msg, zohoID string) { r.ar.warn(code, msg, zohoID) }
+func (r *reporter) warn(code zv1.WarningCode, msg, zohoID string) { r.ar.warn(code, msg, zohoID) }
 
 func (r *reporter) warnings(ws []mapping.Warning, zohoID string) {
 	for _, w := range ws {
@@ -77,14 +77,14 @@ func countAction(c *zv1.Counts, a zv1.Action) {
 	}
 }
 
-func (r *reporter) itemError(zohoID, name, reason, stage string, odooID int64) {
-	r.log.Warn("item failed", "zoho_item_id", zohoID, "stage", stage, "reason", reason)
+func (r *reporter) itemError(zohoID, name, reason string, stage zv1.ItemStage, odooID int64) {
+	r.log.Warn("item failed", "zoho_item_id", zohoID, "stage", stage.String(), "reason", reason)
 	r.ar.addItemError(&zv1.ItemError{ZohoItemId: zohoID, Name: name, Reason: reason, Stage: stage, OdooId: odooID})
 }
 
 // imageError publishes an image problem: the product is fine, its image is not.
 func (r *reporter) imageError(zohoID, name, reason string, odooID int64) {
-	e := &zv1.ItemError{ZohoItemId: zohoID, Name: name, Reason: "image: " + reason, Stage: "image", OdooId: odooID}
+	e := &zv1.ItemError{ZohoItemId: zohoID, Name: name, Reason: "image: " + reason, Stage: zv1.ItemStage_ITEM_STAGE_IMAGE, OdooId: odooID}
 	r.log.Warn("image failed", "zoho_item_id", zohoID, "reason", reason)
 	r.ar.emit(func(run *zv1.Run) {
 		run.Progress.Counts.ImagesFailed++

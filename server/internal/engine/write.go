@@ -16,7 +16,7 @@ import (
 type writer struct {
 	odoo      odooWriter
 	batchSize int
-	warn      func(code, msg, zohoID string)
+	warn      func(code zv1.WarningCode, msg, zohoID string)
 	log       *slog.Logger
 }
 
@@ -93,7 +93,7 @@ func (w *writer) linkExisting(ctx context.Context, links []*plan) {
 	switch {
 	case err == nil:
 	case errors.Is(err, odoo.ErrNoExternalIDAccess):
-		w.warn("EXTERNAL_IDS_UNWRITABLE", "the Odoo user cannot create external ids; matched products are linked in zohosync's state only", "")
+		w.warn(zv1.WarningCode_WARNING_CODE_EXTERNAL_IDS_UNWRITABLE, "the Odoo user cannot create external ids; matched products are linked in zohosync's state only", "")
 	default:
 		// Not fatal: the link lives in the store too. A repeat after a cut
 		// connection fails on the unique (module, name) index, which is fine.
