@@ -157,6 +157,7 @@ func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
 	final.Duration = durationpb.New(final.FinishedAt.AsTime().Sub(final.StartedAt.AsTime()).Round(time.Millisecond))
 	final.Progress.Phase = zv1.Phase_PHASE_DONE
 	final.ZohoCalls, final.OdooCalls = calls()
+	final.Progress.ZohoCalls, final.Progress.OdooCalls = final.ZohoCalls, final.OdooCalls
 	switch {
 	case err == nil && final.Progress.Counts.Failed > 0:
 		final.State = zv1.RunState_RUN_STATE_PARTIAL

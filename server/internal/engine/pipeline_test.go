@@ -161,7 +161,7 @@ func TestProgressIsLiveMidRun(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	c := mid.Progress.Counts
-	if c.Seen != 4 || c.Created != 4 || mid.ZohoCalls < 2 || mid.OdooCalls < 3 {
+	if c.Seen != 4 || c.Created != 4 || mid.ZohoCalls < 2 || mid.OdooCalls < 3 || mid.Progress.ZohoCalls != mid.ZohoCalls || mid.Progress.OdooCalls != mid.OdooCalls {
 		t.Errorf("mid-run: seen %d created %d, zoho calls %d, odoo calls %d", c.Seen, c.Created, mid.ZohoCalls, mid.OdooCalls)
 	}
 	close(release)
@@ -173,6 +173,9 @@ func TestProgressIsLiveMidRun(t *testing.T) {
 	}
 	if lastBatch == nil || lastBatch.Progress.Counts.Seen < lastBatch.Progress.Done {
 		t.Errorf("a batch event shows more done than seen: %v", lastBatch)
+	}
+	if p := lastBatch.GetProgress(); p.GetZohoCalls() < mid.ZohoCalls || p.GetOdooCalls() < mid.OdooCalls {
+		t.Errorf("the last batch event carries calls %d/%d, fewer than mid-run %d/%d", p.GetZohoCalls(), p.GetOdooCalls(), mid.ZohoCalls, mid.OdooCalls)
 	}
 	final := sub.Final()
 	if final.ZohoCalls < mid.ZohoCalls || final.OdooCalls < mid.OdooCalls || final.Progress.Counts.Created != 6 {

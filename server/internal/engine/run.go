@@ -66,6 +66,7 @@ func (a *activeRun) snapshotLocked(withErrors bool) *zv1.Run {
 	if a.run.FinishedAt == nil {
 		if a.calls != nil {
 			a.run.ZohoCalls, a.run.OdooCalls = a.calls()
+			a.run.Progress.ZohoCalls, a.run.Progress.OdooCalls = a.run.ZohoCalls, a.run.OdooCalls
 		}
 		a.run.Duration = durationpb.New(a.now().Sub(a.started))
 		if secs := a.now().Sub(a.started).Seconds(); secs > 0 {
