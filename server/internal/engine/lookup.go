@@ -147,7 +147,7 @@ func (l *lookup) match(ctx context.Context, untracked []*plan, read *[]*plan) er
 				pl.linkedBy, pl.note = "sku", "matched an existing product by SKU"
 			} else {
 				pl.linkedBy, pl.note = "name", "matched an existing product by name"
-				l.log.Info("matched by name (the seed's fallback)", "zoho_item_id", pl.p.ZohoID, "name", pl.p.Name, "odoo_id", hit.ID())
+				l.log.Info("matched by name (fallback, as the Python tool did)", "zoho_item_id", pl.p.ZohoID, "name", pl.p.Name, "odoo_id", hit.ID())
 				l.warn(zv1.WarningCode_WARNING_CODE_MATCHED_BY_NAME, fmt.Sprintf("item %s %q was linked to the existing Odoo product %d by its name", pl.p.ZohoID, pl.p.Name, hit.ID()), pl.p.ZohoID)
 			}
 		}

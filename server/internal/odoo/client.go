@@ -1,5 +1,5 @@
 // Package odoo writes products to Odoo over its XML-RPC external API
-// (odoo.md §2): login, version detection, retries for dropped connections and
+// (docs/odoo.md): login, version detection, retries for dropped connections and
 // serialization conflicts, faults turned into readable errors, and the
 // product operations the sync needs in each version's dialect.
 package odoo
@@ -71,7 +71,7 @@ type Version struct {
 	Full  string // "17.0-20240709"
 }
 
-// Fault is an XML-RPC fault from Odoo (odoo.md §2.6): 1 = unexpected Python
+// Fault is an XML-RPC fault from Odoo (docs/odoo.md#faults): 1 = unexpected Python
 // exception (String is a traceback), 2 = UserError/ValidationError,
 // 3 = AccessDenied, 4 = AccessError.
 type Fault struct {

@@ -6,7 +6,7 @@ import (
 )
 
 // What a fault means, named so that callers decide with errors.Is and never
-// read a fault code or message (docs/odoo.md, "Faults"). *Fault answers
+// read a fault code or message (docs/odoo.md#faults). *Fault answers
 // errors.Is for each meaning that applies to it.
 var (
 	// ErrAccessDenied: Odoo refused the credentials on a call (fault 3); no
@@ -24,7 +24,7 @@ var (
 	ErrServerError = errors.New("Odoo raised an unexpected error")
 )
 
-// XML-RPC fault codes Odoo's dispatcher sends (docs/odoo.md, "Faults").
+// XML-RPC fault codes Odoo's dispatcher sends (docs/odoo.md#faults).
 const (
 	faultServerError  = 1
 	faultUserError    = 2

@@ -11,7 +11,7 @@ import (
 
 // XMLIDModule is the external-id namespace of synced products. It is not the
 // name of an installable module, so uninstalling any addon (ours included)
-// never deletes the products it points to (odoo.md §5.1).
+// never deletes the products it points to (docs/odoo.md#load-and-external-ids).
 const XMLIDModule = "__zohosync__"
 
 // ProductModel is the model products are written to.
@@ -30,7 +30,7 @@ func ZohoIDFromXMLIDName(name string) (string, bool) {
 }
 
 // writeContext turns off mail tracking and the "created" chatter message
-// (odoo.md §2.7), and includes archived records in searches.
+// (docs/odoo.md#context-keys), and includes archived records in searches.
 func writeContext() map[string]any {
 	return map[string]any{"tracking_disable": true, "mail_create_nolog": true, "mail_notrack": true, "active_test": false}
 }
@@ -82,7 +82,7 @@ func (c *Client) ProductFields(ctx context.Context) (map[string]Field, error) {
 	return out, nil
 }
 
-// Dialect is how this Odoo spells product types and units (odoo.md §1.2, §3.3).
+// Dialect is how this Odoo spells product types and units (docs/odoo.md#versions-16-17-18, #product-types).
 type Dialect struct {
 	Major int
 	// TypeField is "detailed_type" on 16/17 and "type" on 18+.
@@ -119,7 +119,8 @@ func DialectFor(v Version, fields map[string]Field) Dialect {
 // ProductType is the kind of product the sync asks for.
 type ProductType string
 
-// Product kinds: the seed's "product" means storable.
+// Product kinds: the Python tool's "type": "product" means storable
+// (docs/python-tool.md#configuration-files).
 const (
 	TypeStorable   ProductType = "product"
 	TypeConsumable ProductType = "consu"
@@ -285,7 +286,7 @@ type LoadResult struct {
 	RowErr map[int]string // row index → Odoo's message, when the batch failed
 }
 
-// Load upserts rows through product.template.load (odoo.md §5.2): each row
+// Load upserts rows through product.template.load (docs/odoo.md#load-and-external-ids): each row
 // creates its product and its external id in one transaction, or updates the
 // product when the external id exists. All or nothing per call.
 func (c *Client) Load(ctx context.Context, columns []string, rows [][]string) (LoadResult, error) {

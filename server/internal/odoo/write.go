@@ -15,7 +15,8 @@ import (
 const ImageField = "image_1920"
 
 // Limits on one picture write: a few pictures and a few megabytes per call
-// keep requests reasonably sized and memory flat, while still batching.
+// keep requests reasonably sized and memory flat, while still batching
+// (docs/odoo.md#images, #request-size-and-batch-limits).
 const (
 	ImageBatchCount = 10
 	ImageBatchBytes = 8 << 20
@@ -65,7 +66,8 @@ func (c *Client) column(field string) string {
 // WriteProducts creates (ID 0) and updates products through load(), batchSize
 // rows a call: one call per batch rather than one per product. Creates key
 // their rows by external id, updates by database id ("id" and ".id" columns).
-// load() is all-or-nothing per call: when Odoo names bad rows those products
+// load() is all-or-nothing per call (docs/odoo.md#load-and-external-ids):
+// when Odoo names bad rows those products
 // are refused and the rest sent again; when a whole call faults the batch is
 // halved until the bad product is isolated. each receives the results as they
 // come, a batch at a time. The error is for the run: Odoo unreachable, or the
