@@ -530,3 +530,27 @@ func TestAddingAMappedFieldTouchesNoEngineCode(t *testing.T) {
 		t.Fatalf("after the full sync description_purchase = %q", got)
 	}
 }
+
+// A run cancelled at once (while it logs in to Odoo) ends CANCELLED, never
+// FAILED with "context canceled": only failed runs count toward the
+// scheduler's auto-disable.
+func TestStartThenCancelAtOnceEndsCancelled(t *testing.T) {
+	r := newRig(t, rigOptions{items: 450, seed: 14, noImage: true})
+	for i := 0; i < 5; i++ {
+		run, _, err := r.eng.Start(zv1.RunKind_RUN_KIND_SMART, false, zv1.RunTrigger_RUN_TRIGGER_SCHEDULE)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.eng.Cancel(run.Id); err != nil {
+			t.Fatal(err)
+		}
+		r.eng.Wait()
+		final, err := r.eng.Run(run.Id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if final.State != zv1.RunState_RUN_STATE_CANCELLED || final.ErrorReason != zv1.ErrorReason_ERROR_REASON_CANCELLED {
+			t.Fatalf("try %d: state %v reason %v error %q", i, final.State, final.ErrorReason, final.Error)
+		}
+	}
+}

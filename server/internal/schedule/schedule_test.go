@@ -349,3 +349,18 @@ func TestUpdateValidates(t *testing.T) {
 		t.Fatal("not saved to sync_schedule.json")
 	}
 }
+
+func TestCancelledScheduledRunsDoNotCountTowardAutoDisable(t *testing.T) {
+	cfg := defaults()
+	cfg.MaxConsecutiveErrors = 2
+	h := newHarness(t, cfg)
+	for i := 0; i < 3; i++ {
+		h.expectStart(zv1.RunKind_RUN_KIND_FULL)
+		h.eng.finish(zv1.RunState_RUN_STATE_CANCELLED)
+		h.advance(4 * time.Hour)
+	}
+	h.expectStart(zv1.RunKind_RUN_KIND_FULL)
+	if cur := h.sched.Current(); !cur.Enabled || cur.ConsecutiveFailures != 0 {
+		t.Fatalf("after 3 cancelled runs: %+v", cur)
+	}
+}
