@@ -11,13 +11,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/retry"
 	"github.com/kolo/xmlrpc"
 )
 
@@ -197,8 +197,7 @@ func (c *Client) rpc(ctx context.Context, service, method string, params []any, 
 	for attempt := 1; attempt <= c.retry.MaxAttempts; attempt++ {
 		if attempt > 1 {
 			c.retries.Add(1)
-			wait := min(c.retry.BaseDelay<<(attempt-2), c.retry.MaxDelay)
-			wait = wait/2 + rand.N(wait/2+1)
+			wait := retry.BackoffExponentialWithJitterBounded(c.retry.BaseDelay, 0.5, c.retry.MaxDelay)(ctx, uint(attempt-1))
 			c.log.Debug("odoo: retrying", "method", method, "attempt", attempt, "wait", wait, "error", lastErr)
 			select {
 			case <-ctx.Done():
