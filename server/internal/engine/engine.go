@@ -179,9 +179,11 @@ func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
 	log.Info("run finished", "state", final.State.String(), "created", c.Created, "updated", c.Updated,
 		"unchanged", c.Unchanged, "archived", c.Archived, "failed", c.Failed, "duration", final.Duration.AsDuration(),
 		"zoho_calls", final.ZohoCalls, "odoo_calls", final.OdooCalls, "error", final.Error)
-	e.feed.publish(proto.Clone(final).(*zv1.Run)) // before the run stops being current: its end is told before a next start
+	// Under the lock that Start holds too: followers see this end before any
+	// next start, and once they see it the run is no longer current.
 	e.mu.Lock()
 	e.current = nil
+	e.feed.publish(proto.Clone(final).(*zv1.Run))
 	e.mu.Unlock()
 	ar.finish(final)
 }

@@ -96,6 +96,8 @@ type fakeOdoo struct {
 	noXMLID bool
 	// connectWait, when set, blocks Connect until the call's context ends.
 	connectWait bool
+	// connectGate, when set, blocks Connect until it is closed.
+	connectGate chan struct{}
 	writes      []odoo.ProductWrite
 	images      map[int64][]byte
 	archiveMiss map[int64]bool // Archive says these are gone
@@ -133,6 +135,9 @@ var fakeFields = map[string]odoo.Field{
 
 func (o *fakeOdoo) Connect(ctx context.Context, _ []string) (odoo.Schema, error) {
 	o.call()
+	if o.connectGate != nil {
+		<-o.connectGate
+	}
 	if o.connectWait {
 		<-ctx.Done()
 		return odoo.Schema{}, fmt.Errorf("%w: %w", odoo.ErrUnreachable, ctx.Err())
