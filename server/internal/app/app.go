@@ -114,7 +114,6 @@ func Serve(ctx context.Context, o Options) error {
 		if err != nil {
 			return err
 		}
-		a.sched = sched
 	}
 
 	var creds credentials.TransportCredentials
