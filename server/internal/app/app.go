@@ -147,7 +147,6 @@ func Serve(ctx context.Context, o Options) error {
 		if err != nil {
 			return err
 		}
-		a.sched = sched
 	}
 
 	srv := newGRPCServer(log, o.APIToken, creds, a.metrics)

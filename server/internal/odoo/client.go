@@ -59,6 +59,7 @@ type Client struct {
 	log     *slog.Logger
 	uid     int64
 	version Version
+	fields  map[string]Field // product.template's, once ProductFields has read them
 
 	calls, retries, bytesSent atomic.Int64
 }
