@@ -173,7 +173,13 @@ class ResConfigSettings(models.TransientModel):
                 for e in status.recent_errors[:5]
             )
             row(_("Failed items"), Markup("<ul class='mb-0 ps-3'>%s</ul>") % items, "text-danger")
-        if schedule.enabled:
+        if schedule.enabled and schedule.waiting_for_first_run:
+            row(
+                _("Scheduler"),
+                _("enabled; scheduled runs start after the first sync started by hand (Sync now)"),
+                "text-warning",
+            )
+        elif schedule.enabled:
             row(
                 _("Scheduler"),
                 _(
