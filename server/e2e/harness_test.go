@@ -341,7 +341,7 @@ func (e *env) checkOdooMatchesZoho() {
 	}
 }
 
-// uomFor is the Odoo 17 unit id (fixture 18) the seeded Zoho units map to; 0 = Odoo's default.
+// uomFor is the Odoo 17 unit id (recorded case 18, docs/odoo.md#the-recordings) the seeded Zoho units map to; 0 = Odoo's default.
 func uomFor(unit string) int {
 	switch strings.ToLower(unit) {
 	case "pcs", "":
