@@ -13,7 +13,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 GEN_DIRS := server/gen client/python/gen
 export GOTOOLCHAIN ?= local
 
-.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short
+.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short check-citations staticcheck
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./server/cmd/zohosync
@@ -55,6 +55,10 @@ lint: tools-proto lint-addon
 	$(BUF) format --diff --exit-code
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\.go$$')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+## check-citations: comments cite docs/, never the reference specs outside the repository
+check-citations:
+	tools/check-citations.sh
 
 ## test: everything CI runs
 test: check-generated lint test-go test-python fuzz-short
