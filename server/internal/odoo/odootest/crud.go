@@ -297,7 +297,7 @@ func (e *env) applyNonColumn(model string, id int, conv map[string]any, raw *pyD
 	for _, base := range []string{"image_1920", "image_variant_1920"} {
 		if f := m.field(base); f != nil && f.stored {
 			if v, ok := conv[base]; ok {
-				imgs, err := processImageField(v, e.sch.major)
+				imgs, zoomable, err := processImageField(v, e.sch.major)
 				if err != nil {
 					return err
 				}
@@ -306,7 +306,7 @@ func (e *env) applyNonColumn(model string, id int, conv map[string]any, raw *pyD
 					e.st.set(model, id, fmt.Sprintf("%s%d", prefix, sz), imgs[sz])
 				}
 				if model == "product.template" {
-					e.st.set(model, id, "can_image_1024_be_zoomed", imgs.zoomable())
+					e.st.set(model, id, "can_image_1024_be_zoomed", zoomable)
 				}
 			}
 		}

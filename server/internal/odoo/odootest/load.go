@@ -337,10 +337,7 @@ func (e *env) extractConvert(model string, paths [][]string, rowVals []any, inde
 
 	// convert (for_model): iterate the record dict in insertion order
 	conv := newPyDict()
-	keys := record.Keys()
-	for _, rf := range relOrder {
-		keys = append(keys, rf)
-	}
+	keys := append(record.Keys(), relOrder...)
 	for _, fname := range keys {
 		if fname == "id" || fname == ".id" {
 			continue
@@ -596,7 +593,7 @@ func (e *env) dbIDFor(f *fieldDef, subfield string, value any) (int, []*importEr
 			return 0, nil, nil
 		}
 		if e.model(f.relation) != nil {
-			res := e.nameSearch(f.relation, s, "=", nil, 0)
+			res := e.nameSearch(f.relation, s)
 			if len(res) > 1 {
 				warns = append(warns, &importErr{msg: fmt.Sprintf("Found multiple matches for value %s in field %%(field)r (%d matches)", pyStrRepr(s), len(res))})
 			}
@@ -757,24 +754,14 @@ func (e *env) loadRecords(model string, items []loadItem, update, noupdate bool)
 	return records, nil
 }
 
-// nameSearch returns ids matching a name (name_search / _name_search).
-func (e *env) nameSearch(model, name, operator string, extra []any, limit int) []int {
-	m := e.model(model)
-	var dom []any
-	rn := m.recName
+// nameSearch returns the ids whose record name equals name (how load()
+// resolves a relation given by name, e.g. categ_id "All / Saleable").
+func (e *env) nameSearch(model, name string) []int {
+	rn := e.model(model).recName
 	if rn == "" {
 		rn = "name"
 	}
-	if name != "" || operator != "ilike" {
-		switch model {
-		case "product.template", "product.product":
-			dom = []any{"|", []any{"default_code", operator, name}, []any{"name", operator, name}}
-		default:
-			dom = []any{[]any{rn, operator, name}}
-		}
-	}
-	dom = append(dom, extra...)
-	ids, err := e.search(model, dom, 0, limit, "")
+	ids, err := e.search(model, []any{[]any{rn, "=", name}}, 0, 0, "")
 	if err != nil {
 		return nil
 	}

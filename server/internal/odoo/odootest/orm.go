@@ -46,6 +46,14 @@ func nowString() string { return time.Now().UTC().Format("2006-01-02 15:04:05") 
 
 // value returns the internal value of a field of a record.
 func (e *env) value(model string, id int, fname string) any {
+	v := e.storedOrComputed(model, id, fname)
+	if l, ok := v.(lazyImage); ok {
+		return l.materialize()
+	}
+	return v
+}
+
+func (e *env) storedOrComputed(model string, id int, fname string) any {
 	m := e.model(model)
 	if fname == "id" {
 		return id
@@ -69,50 +77,6 @@ func (e *env) value(model string, id int, fname string) any {
 			return e.categoryCompleteName(id)
 		case "child_id":
 			return e.childIDs(id)
-		case "parent_path":
-			return e.categoryParentPath(id)
-		case "product_count":
-			n := 0
-			kids := map[int]bool{}
-			for _, c := range e.categoryDescendants(id) {
-				kids[c] = true
-			}
-			for _, pid := range e.st.ids("product.template") {
-				if c, ok := e.st.row("product.template", pid)["categ_id"].(int); ok && kids[c] {
-					if act, _ := e.st.row("product.template", pid)["active"].(bool); act || !e.activeTest() {
-						n++
-					}
-				}
-			}
-			return n
-		}
-	case "uom.uom":
-		switch fname {
-		case "ratio":
-			switch r["uom_type"] {
-			case "reference":
-				return 1.0
-			case "bigger":
-				return r["factor_inv"]
-			}
-			return r["factor"]
-		case "color":
-			if act, _ := r["active"].(bool); act {
-				return 10
-			}
-			return 0
-		}
-	case "uom.category":
-		if fname == "uom_ids" {
-			var out []int
-			for _, uid := range e.st.ids("uom.uom") {
-				if e.st.row("uom.uom", uid)["category_id"] == id {
-					if act, _ := e.st.row("uom.uom", uid)["active"].(bool); act || !e.activeTest() {
-						out = append(out, uid)
-					}
-				}
-			}
-			return nonNilInts(out)
 		}
 	case "ir.model.data":
 		switch fname {
@@ -126,17 +90,6 @@ func (e *env) value(model string, id int, fname string) any {
 				return mod
 			}
 			return mod + "." + name
-		case "reference":
-			return fmt.Sprintf("%s,%v", pyStr(r["model"]), r["res_id"])
-		case "display_name":
-			mdl, _ := r["model"].(string)
-			rid, _ := r["res_id"].(int)
-			if rid != 0 && e.model(mdl) != nil && e.exists(mdl, rid) {
-				if dn, ok := e.displayName(mdl, rid).(string); ok && dn != "" {
-					return dn
-				}
-			}
-			return e.value(model, id, "complete_name")
 		}
 	case "res.users":
 		switch fname {
@@ -144,14 +97,6 @@ func (e *env) value(model string, id int, fname string) any {
 			if pid, ok := r["partner_id"].(int); ok {
 				return e.value("res.partner", pid, fname)
 			}
-		case "share":
-			return false
-		case "company_ids":
-			return []int{1}
-		case "lang":
-			return "en_US"
-		case "tz":
-			return nil
 		}
 	}
 	if fname == "display_name" {
@@ -222,7 +167,7 @@ func (e *env) displayName(model string, id int) any {
 	case "product.category":
 		return e.categoryCompleteName(id)
 	case "ir.model.data":
-		return e.value(model, id, "display_name")
+		return e.value(model, id, "complete_name")
 	case "res.users":
 		return e.value(model, id, "name")
 	}
@@ -257,22 +202,6 @@ func (e *env) categoryCompleteName(id int) any {
 	return strings.Join(parts, " / ")
 }
 
-func (e *env) categoryParentPath(id int) any {
-	var parts []string
-	seen := map[int]bool{}
-	for cur := id; cur != 0 && !seen[cur]; {
-		seen[cur] = true
-		parts = append([]string{strconv.Itoa(cur)}, parts...)
-		r := e.st.row("product.category", cur)
-		if r == nil {
-			break
-		}
-		p, _ := r["parent_id"].(int)
-		cur = p
-	}
-	return strings.Join(parts, "/") + "/"
-}
-
 func (e *env) childIDs(id int) []int {
 	var out []int
 	for _, c := range e.st.ids("product.category") {
@@ -281,14 +210,6 @@ func (e *env) childIDs(id int) []int {
 		}
 	}
 	return e.sortIDs("product.category", out, "")
-}
-
-func (e *env) categoryDescendants(id int) []int {
-	out := []int{id}
-	for _, c := range e.childIDs(id) {
-		out = append(out, e.categoryDescendants(c)...)
-	}
-	return out
 }
 
 // toRead converts an internal value to what read() returns.
@@ -611,15 +532,10 @@ func (e *env) search(model string, domain []any, offset, limit int, order string
 }
 
 // candidates narrows a search to a superset of its matches when the domain
-// is a plain conjunction with an "=" or "in" leaf on id or on an indexed
-// field; narrowed is false when every row has to be scanned. The domain is
-// still evaluated on each candidate, so results do not depend on this.
+// has an "=" or "in" leaf on id or on an indexed field; narrowed is false
+// when every row has to be scanned. The domain is still evaluated on each
+// candidate, so results do not depend on this.
 func (e *env) candidates(model string, dom []any) (ids []int, narrowed bool) {
-	for _, t := range dom {
-		if s, ok := t.(string); ok && s != "&" {
-			return nil, false // "|" or "!": no single leaf bounds the result
-		}
-	}
 	for _, t := range dom {
 		if l, ok := t.(*leaf); ok {
 			if ids, ok := e.leafCandidates(model, l); ok {
@@ -633,7 +549,7 @@ func (e *env) candidates(model string, dom []any) (ids []int, narrowed bool) {
 // leafCandidates returns, in id order, the existing records that may match
 // an "=" or "in" leaf on id or an indexed field; ok is false for any other leaf.
 func (e *env) leafCandidates(model string, l *leaf) (ids []int, ok bool) {
-	if l.truth != 0 || (l.left != "id" && !indexed(model, l.left)) {
+	if l.left != "id" && !indexed(model, l.left) {
 		return nil, false
 	}
 	values := []any{l.right}

@@ -602,18 +602,6 @@ func (s *Server) dispatchDB(method string, p []any) (any, *odooError) {
 	return nil, pyError(tbHeadCommon+"  File \"{odoo}/odoo/service/db.py\", line 470, in dispatch\n", "KeyError", pyStrRepr("exp_"+method))
 }
 
-// checkSecret compares a password or API key.
-func (s *Server) checkSecret(secret any) bool {
-	str, ok := secret.(string)
-	if !ok || str == "" {
-		return false
-	}
-	if str == s.opts.Password {
-		return true
-	}
-	return s.opts.APIKey != "" && str == s.opts.APIKey
-}
-
 func (s *Server) authenticate(login string, secret any) any {
 	for _, id := range s.db.ids("res.users") {
 		r := s.db.row("res.users", id)
