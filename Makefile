@@ -50,11 +50,15 @@ check-generated: tools-proto
 	  git status --short -- $(GEN_DIRS); \
 	  echo "generated code is out of date: run 'make generate' and commit the result"; exit 1; fi
 
-lint: tools-proto lint-addon
+lint: tools-proto lint-addon staticcheck
 	$(BUF) lint
 	$(BUF) format --diff --exit-code
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\.go$$')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+## staticcheck: no dead code (staticcheck's unused check, U1000, tests included); staticcheck is pinned in tools/go.mod
+staticcheck:
+	$(GO) tool -modfile=tools/go.mod staticcheck -checks U1000 -tests ./...
 
 ## check-citations: comments cite docs/, never the reference specs outside the repository
 check-citations:
