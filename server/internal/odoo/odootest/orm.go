@@ -815,118 +815,25 @@ const tbSelectionTail = `  File "{odoo}/odoo/fields.py", line 2828, in convert_t
   File "{odoo}/odoo/fields.py", line 2838, in convert_to_cache
 `
 
-// x2m is a parsed list of x2many commands.
-type x2m struct {
-	set    []int // non-nil: replace
-	link   []int
-	unlink []int
-	clear  bool
-}
+// x2m is a one2many/many2many value written by create/write. zohosync
+// writes none: only the empty ones the recordings send (False, [] or a
+// clear command) are emulated, and clear the field.
+type x2m struct{}
 
 func (e *env) convertX2many(model string, f *fieldDef, v any, tb string) (any, *odooError) {
-	if v == nil || v == false {
-		return &x2m{clear: true}, nil
+	list, isList := v.([]any)
+	if v == nil || v == false || isList && len(list) == 0 {
+		return &x2m{}, nil
 	}
-	list, ok := v.([]any)
-	if !ok {
+	if !isList {
 		return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
 	}
-	cmds := &x2m{}
-	notEmulated := func() *odooError {
-		return pyError(tb, "NotImplementedError", fmt.Sprintf("odootest does not emulate this command on %s.%s: %s", model, f.name, pyRepr(v)))
-	}
 	for _, c := range list {
-		switch t := c.(type) {
-		case int:
-			if f.typ != "many2many" {
-				return nil, notEmulated()
-			}
-			if cmds.set == nil {
-				cmds.set = []int{}
-			}
-			cmds.set = append(cmds.set, t)
-		case []any:
-			if len(t) == 0 {
-				return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
-			}
-			code, _ := t[0].(int)
-			arg := func(i int) any {
-				if i < len(t) {
-					return t[i]
-				}
-				return nil
-			}
-			switch code {
-			case 3, 4:
-				id, _ := arg(1).(int)
-				if f.typ != "many2many" {
-					return nil, notEmulated()
-				}
-				if code == 4 {
-					cmds.link = append(cmds.link, id)
-				} else {
-					cmds.unlink = append(cmds.unlink, id)
-				}
-			case 5:
-				cmds.clear = true
-				cmds.set = nil
-				cmds.link = nil
-			case 6:
-				if f.typ != "many2many" {
-					return nil, notEmulated()
-				}
-				ids := []int{}
-				if l, ok := arg(2).([]any); ok {
-					for _, x := range l {
-						if id, ok := x.(int); ok {
-							ids = append(ids, id)
-						}
-					}
-				}
-				cmds.set = ids
-				cmds.link = nil
-			default:
-				return nil, notEmulated()
-			}
-		default:
-			return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
+		if t, ok := c.([]any); !ok || len(t) == 0 || t[0] != 5 {
+			return nil, pyError(tb, "NotImplementedError", fmt.Sprintf("odootest does not emulate this command on %s.%s: %s", model, f.name, pyRepr(v)))
 		}
 	}
-	return cmds, nil
-}
-
-func (c *x2m) apply(cur []int) []int {
-	var out []int
-	if c.set != nil {
-		out = append([]int{}, c.set...)
-	} else if !c.clear {
-		out = append([]int{}, cur...)
-	}
-	has := map[int]bool{}
-	var dedup []int
-	for _, id := range out {
-		if !has[id] {
-			has[id] = true
-			dedup = append(dedup, id)
-		}
-	}
-	for _, id := range c.link {
-		if !has[id] {
-			has[id] = true
-			dedup = append(dedup, id)
-		}
-	}
-	var final []int
-	rm := map[int]bool{}
-	for _, id := range c.unlink {
-		rm[id] = true
-	}
-	for _, id := range dedup {
-		if !rm[id] {
-			final = append(final, id)
-		}
-	}
-	return nonNilInts(final)
+	return &x2m{}, nil
 }
 
 // floatRound mimics odoo.tools.float_round (HALF-UP) followed by the
