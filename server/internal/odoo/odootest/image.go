@@ -41,10 +41,29 @@ func (l lazyImage) materialize() any {
 const imageMaxResolution = 50e6
 
 // pngBuffers reuses the PNG encoder's buffers (its zlib writer alone is about a megabyte).
-type pngPool struct{ p sync.Pool }
+type pngPool struct {
+	mu   sync.Mutex
+	free []*png.EncoderBuffer // a plain list: a sync.Pool is emptied by every GC, and the tests GC often
+}
 
-func (b *pngPool) Get() *png.EncoderBuffer  { e, _ := b.p.Get().(*png.EncoderBuffer); return e }
-func (b *pngPool) Put(e *png.EncoderBuffer) { b.p.Put(e) }
+func (b *pngPool) Get() *png.EncoderBuffer {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if n := len(b.free); n > 0 {
+		e := b.free[n-1]
+		b.free = b.free[:n-1]
+		return e
+	}
+	return nil
+}
+
+func (b *pngPool) Put(e *png.EncoderBuffer) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.free) < 8 {
+		b.free = append(b.free, e)
+	}
+}
 
 var pngBuffers pngPool
 

@@ -1246,3 +1246,24 @@ func intsFromJSON(v any) any {
 	}
 	return v
 }
+
+// TestBinSize: with bin_size in the context a picture reads as its size
+// (what the client reads to learn whether a product has one), else as base64.
+func TestBinSize(t *testing.T) {
+	srv := NewServer(Options{})
+	defer srv.Close()
+	img := pngOf(10, 10)
+	id := srv.CreateProduct(map[string]any{"name": "P", "image_1920": img})
+	none := srv.CreateProduct(map[string]any{"name": "Q"})
+	fields := []any{"image_1920", "image_128"}
+	rows := recs(mustEx(t, srv, "product.template", "read", []any{[]any{id, none}, fields}, map[string]any{"context": map[string]any{"bin_size": true}}))
+	raw, _ := base64.StdEncoding.DecodeString(img)
+	want := fmt.Sprintf("%d.00 bytes", len(raw))
+	if rows[0].Val("image_1920") != want || rows[0].Val("image_128") != want || rows[1].Val("image_1920") != false {
+		t.Fatalf("bin_size read: %s, want %q", pyRepr(rows), want)
+	}
+	rows = recs(mustEx(t, srv, "product.template", "read", []any{[]any{id}, fields}, nil))
+	if rows[0].Val("image_1920") != img || rows[0].Val("image_128") != img {
+		t.Fatalf("plain read: %s", pyRepr(rows))
+	}
+}

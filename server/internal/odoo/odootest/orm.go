@@ -1,6 +1,7 @@
 package odootest
 
 import (
+	"encoding/base64"
 	"fmt"
 	"math"
 	"sort"
@@ -616,6 +617,8 @@ func (e *env) readRecords(model string, ids []int, fields []string, classic bool
 			return nil, valueError(genericTB("multi", "odoo/models.py", "_read_format", 3879), fmt.Sprintf("Invalid field %s on model %s", pyStrRepr(fn), pyStrRepr(model)))
 		}
 	}
+	bs, _ := e.ctx.Get("bin_size")
+	binSize := pyTruthy(bs)
 	out := []any{}
 	seen := map[int]bool{}
 	for _, id := range ids {
@@ -630,11 +633,32 @@ func (e *env) readRecords(model string, ids []int, fields []string, classic bool
 				continue
 			}
 			f := m.field(fn)
-			d.Set(fn, e.toRead(f, e.value(model, id, fn), classic))
+			v := e.value(model, id, fn)
+			if binSize && f.typ == "binary" {
+				v = humanSize(v)
+			}
+			d.Set(fn, e.toRead(f, v, classic))
 		}
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// humanSize is what a binary field reads as with bin_size in the context:
+// odoo.tools.human_size of the stored bytes ("2.07 Kb"), False when empty.
+func humanSize(v any) any {
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return nil
+	}
+	n := base64.StdEncoding.DecodedLen(len(s)) - strings.Count(s[max(0, len(s)-2):], "=")
+	units := []string{"bytes", "Kb", "Mb", "Gb", "Tb"}
+	size, i := float64(n), 0
+	for size >= 1024 && i < len(units)-1 {
+		size /= 1024
+		i++
+	}
+	return fmt.Sprintf("%0.2f %s", size, units[i])
 }
 
 // ---------------------------------------------------------------- value conversion (convert_to_cache)
