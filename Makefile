@@ -13,7 +13,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 GEN_DIRS := server/gen client/python/gen
 export GOTOOLCHAIN ?= local
 
-.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short deb test-deb check-debian-python
+.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short deb test-deb check-debian-python check-citations staticcheck
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./server/cmd/zohosync
@@ -58,7 +58,7 @@ check-generated: tools-proto
 ## compatible with main; a deliberate break needs a new package version (zohosync.v2).
 ## BUF_AGAINST overrides what is compared with (e.g. '.git\#ref=HEAD~1').
 BUF_AGAINST ?= .git\#branch=main
-lint: tools-proto lint-addon
+lint: tools-proto lint-addon staticcheck check-citations
 	$(BUF) lint
 	$(BUF) format --diff --exit-code
 	$(BUF) breaking --against '$(BUF_AGAINST)'
@@ -67,6 +67,14 @@ lint: tools-proto lint-addon
 	@# the engine speaks in products and results; only package odoo knows the wire (docs/architecture.md)
 	@if grep -nE 'image_1920|/\.id|"\.id"|xmlrpc|execute_kw|\.Code (==|!=)|odoo\.Fault' $$(git ls-files 'server/internal/engine/*.go' | grep -v '_test\.go$$'); then \
 	  echo "server/internal/engine names an Odoo wire detail: move it into package odoo"; exit 1; fi
+
+## staticcheck: no dead code (staticcheck's unused check, U1000, tests included); staticcheck is pinned in tools/go.mod
+staticcheck:
+	$(GO) tool -modfile=tools/go.mod staticcheck -checks U1000 -tests ./...
+
+## check-citations: comments cite docs/, never the reference specs outside the repository
+check-citations:
+	tools/check-citations.sh
 
 ## test: everything CI runs
 test: check-generated lint test-go test-python fuzz-short

@@ -186,7 +186,7 @@ func (r *realOdoo) check(em *zohotest.Server, withImages bool) {
 func (r *realOdoo) env(t *testing.T, o envOptions) *env {
 	o.zohoExtra = map[string]any{"requests_per_minute": 3000} // the emulator is not Zoho: no 100/minute wait
 	e := newEnv(t, o)
-	// The seed's "type": "product": storable where Inventory is installed.
+	// The Python tool's "type": "product" (docs/python-tool.md#configuration-files): storable where Inventory is installed.
 	e.mapping["products"].(map[string]any)["default_values"].(map[string]any)["type"] = "product"
 	e.writeJSON("field_mapping.json", e.mapping)
 	e.writeJSON("odoo_config.json", map[string]any{"url": r.url, "db": r.db, "username": "admin", "password": "admin",

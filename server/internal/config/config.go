@@ -1,6 +1,6 @@
-// Package config reads zohosync's configuration directory: the seed's
+// Package config reads zohosync's configuration directory: the Python tool's
 // zoho_config.json, field_mapping.json and sync_schedule.json, plus
-// odoo_config.json. Every problem comes back as one line naming the file and
+// odoo_config.json (docs/python-tool.md#configuration-files). Every problem comes back as one line naming the file and
 // the key, so a person can fix it without reading code.
 package config
 
@@ -78,12 +78,12 @@ type Odoo struct {
 	Retry          Retry
 }
 
-// DataCenter is one Zoho data centre (zoho-api.md §1).
+// DataCenter is one Zoho data centre (docs/zoho.md#data-centres-and-hosts).
 type DataCenter struct {
 	Name, APIHost, AccountsURL string
 }
 
-// DataCenters lists every data centre of the spec; the UK one is unconfirmed for Books/Inventory.
+// DataCenters lists every data centre in docs/zoho.md#data-centres-and-hosts; the UK one is unconfirmed for Books/Inventory.
 var DataCenters = []DataCenter{
 	{"US", "www.zohoapis.com", "https://accounts.zoho.com"},
 	{"EU", "www.zohoapis.eu", "https://accounts.zoho.eu"},

@@ -34,7 +34,7 @@ type Options struct {
 	ArchiveInactive bool // archive the Odoo product when the Zoho item is inactive
 	ArchiveMissing  bool // on a full sync, archive products whose Zoho item vanished
 	MatchBySKU      bool // link existing Odoo products by default_code before creating
-	MatchByName     bool // then by exact name (the seed's fallback)
+	MatchByName     bool // then by exact name (as the Python tool did, docs/python-tool.md#matching)
 	BatchSize       int  // products per Odoo write call
 	Images          ImageOptions
 }
@@ -51,7 +51,7 @@ type ImageOptions struct {
 	CacheMaxBytes int64    // cache size cap; oldest files are pruned beyond it
 }
 
-// ZohoItemFields are the Zoho item fields a mapping may read (zoho-api.md §5.3, §6.3).
+// ZohoItemFields are the Zoho item fields a mapping may read (docs/zoho.md#item-fields).
 var ZohoItemFields = []string{
 	"name", "item_name", "description", "purchase_description", "rate", "purchase_rate",
 	"pricebook_rate", "unit", "sku", "upc", "ean", "isbn", "part_number", "product_type",

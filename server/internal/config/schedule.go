@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 )
 
-// Schedule is sync_schedule.json, in the seed's shape.
+// Schedule is sync_schedule.json, in the Python tool's shape (docs/python-tool.md#schedule).
 type Schedule struct {
 	Enabled              bool    `json:"enabled"`
 	SyncIntervalHours    float64 `json:"sync_interval_hours"`
@@ -23,7 +23,7 @@ type Schedule struct {
 // MinIntervalHours is the shortest allowed interval between scheduled runs (15 minutes).
 const MinIntervalHours = 0.25
 
-// DefaultSchedule is what a missing sync_schedule.json is created with (the seed's defaults).
+// DefaultSchedule is what a missing sync_schedule.json is created with (the Python tool's defaults).
 func DefaultSchedule() Schedule {
 	s := Schedule{Enabled: true, SyncIntervalHours: 4, ForceFullSyncDays: 7, MaxConsecutiveErrors: 5}
 	s.Notifications.LogFile = filepath.Join("logs", "sync_notifications.log")
@@ -48,7 +48,7 @@ func (s Schedule) Validate() error {
 }
 
 // LoadSchedule reads sync_schedule.json from dir, creating it with the
-// defaults when it does not exist (as the seed does).
+// defaults when it does not exist (as the Python tool did).
 func LoadSchedule(dir string) (Schedule, error) {
 	path := filepath.Join(dir, ScheduleFile)
 	data, err := os.ReadFile(path)

@@ -27,7 +27,7 @@ const indexName = "index.jsonl"
 // by OpenCache.
 const tempPrefix = ".tmp-"
 
-// Cache is the local image cache (the seed's data/product_images/): files
+// Cache is the local image cache (the Python tool's data/product_images/, docs/python-tool.md#files): files
 // named by the MD5 of their bytes, plus a small index from (item id, Zoho
 // image identity) to that MD5, so an image is never downloaded twice.
 //

@@ -27,7 +27,7 @@ import (
 // Default limits, used where a Limits field is zero.
 const (
 	DefaultMaxBytes      = 20 << 20 // 20 MB
-	DefaultMaxMegapixels = 40       // Odoo refuses above 50 (odoo.md §3.5)
+	DefaultMaxMegapixels = 40       // Odoo refuses above 50 (docs/odoo.md#images)
 )
 
 // Limits bound what is accepted. A zero field means its default

@@ -7,9 +7,9 @@
 // Neither side of the sync can be trusted to reject a bad file:
 //
 //   - Zoho answers errors on the image endpoints with HTTP 200 and a JSON or
-//     HTML body now and then (zoho-api.md §7.3), and answers can be cut off.
+//     HTML body now and then (docs/zoho.md#item-images), and answers can be cut off.
 //   - Odoo stores almost anything as image_1920 without a fault
-//     (odoo.md §0b, §3.5): bytes starting with "<" are taken for SVG and
+//     (docs/odoo.md#images): bytes starting with "<" are taken for SVG and
 //     stored unprocessed, so an HTML error page becomes the product picture;
 //     a truncated PNG is stored because only its header is read; only bytes
 //     that are not an image at all give fault 2, and that fault fails the

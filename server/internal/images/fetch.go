@@ -145,7 +145,7 @@ func runFatal(err error) bool {
 
 // noImage reports whether Zoho said the item has no image: a 404 (code 1002
 // "Attachment not found"), or the 400 with that message one report describes
-// (zoho-api.md §7.3).
+// (docs/zoho.md#item-images).
 func noImage(err error) bool {
 	if zoho.IsKind(err, zoho.KindNotFound) {
 		return true

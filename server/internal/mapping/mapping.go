@@ -310,7 +310,7 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// unitAliases maps common Zoho unit spellings to Odoo's standard unit names (odoo.md §4.1).
+// unitAliases maps common Zoho unit spellings to Odoo's standard unit names (docs/odoo.md#units-of-measure).
 var unitAliases = map[string]string{
 	"pcs": "units", "pc": "units", "piece": "units", "pieces": "units", "nos": "units", "no": "units",
 	"each": "units", "ea": "units", "unit": "units", "qty": "units", "number": "units", "item": "units", "items": "units",

@@ -102,8 +102,8 @@ func (s *Server) productLocked(e *env, id int) Product {
 		p.IsStorable = p.DetailedType == "product"
 	}
 	for _, f := range e.model("product.template").fields {
-		if !f.stored {
-			continue
+		if !f.stored || f.image > 0 && f.image < 1920 {
+			continue // the smaller picture sizes are computed only when read over XML-RPC
 		}
 		v := e.value("product.template", id, f.name)
 		if ids, ok := v.([]int); ok {

@@ -67,25 +67,22 @@ func bind(qual string, sig []param, args []any, kw *pyDict, extraKw bool, tb str
 	return b, extra, nil
 }
 
-// modelMethods lists the emulated public methods and whether they take ids.
+// modelMethods lists the emulated public methods and whether they take ids:
+// what zohosync's client calls, plus what the recordings call (unlink,
+// action_archive). Any other name answers AttributeError, as an unknown method.
 var modelMethods = map[string]string{
 	"search": "model", "search_count": "model", "search_read": "model", "read": "multi",
 	"create": "create", "write": "multi", "unlink": "multi", "fields_get": "model",
-	"name_search": "model", "load": "model", "default_get": "model", "exists": "multi",
-	"action_archive": "multi", "action_unarchive": "multi", "toggle_active": "multi",
-	"check_access_rights": "model", "name_get": "multi",
+	"load": "model", "action_archive": "multi",
 }
 
 func (e *env) methodExists(model, method string) bool {
 	kind, ok := modelMethods[method]
 	if !ok {
-		return model == "ir.model.data" && method == "check_object_reference"
+		return false
 	}
-	switch method {
-	case "action_archive", "action_unarchive", "toggle_active":
+	if method == "action_archive" {
 		return e.model(model).hasActive
-	case "name_get":
-		return e.sch.major < 18
 	}
 	return kind != ""
 }
@@ -93,9 +90,6 @@ func (e *env) methodExists(model, method string) bool {
 // call executes model.method(*args, **kwargs) (api.call_kw).
 func (e *env) call(model, method string, args []any, kw *pyDict) (any, *odooError) {
 	kind := modelMethods[method]
-	if model == "ir.model.data" && method == "check_object_reference" {
-		kind = "model"
-	}
 	tbModel := tbHead + tbCallKwModel
 	tbMulti := tbHead + tbCallKwMulti
 	var ids []int
@@ -244,50 +238,6 @@ func (e *env) call(model, method string, args []any, kw *pyDict) (any, *odooErro
 		all, _ := toStrings(b["allfields"])
 		attrs, _ := toStrings(b["attributes"])
 		return e.fieldsGet(model, all, attrs), nil
-	case "name_search":
-		b, _, err := bind("BaseModel.name_search", []param{{"name", false, ""}, {"args", false, nil}, {"operator", false, "ilike"}, {"limit", false, 100}}, args, kw, false, tbModel)
-		if err != nil {
-			return nil, err
-		}
-		name := pyStr(b["name"])
-		if b["name"] == nil || b["name"] == false {
-			name = ""
-		}
-		op := pyStr(b["operator"])
-		lim, _ := toInt(b["limit"])
-		extra, err := e.domainArg(b["args"])
-		if err != nil {
-			return nil, err
-		}
-		if _, err := e.normalizeDomain(model, extra); err != nil {
-			return nil, err
-		}
-		var out []any
-		for _, id := range e.nameSearch(model, name, op, extra, lim) {
-			out = append(out, []any{id, e.toReadString(e.displayName(model, id))})
-		}
-		if out == nil {
-			out = []any{}
-		}
-		return out, nil
-	case "name_get":
-		var out []any
-		for _, id := range ids {
-			if e.exists(model, id) {
-				out = append(out, []any{id, e.toReadString(e.displayName(model, id))})
-			}
-		}
-		if out == nil {
-			out = []any{}
-		}
-		return out, nil
-	case "default_get":
-		b, _, err := bind("BaseModel.default_get", []param{{"fields_list", true, nil}}, args, kw, false, tbModel)
-		if err != nil {
-			return nil, err
-		}
-		names, _ := toStrings(b["fields_list"])
-		return e.defaultGet(model, names), nil
 	case "load":
 		b, _, err := bind("BaseModel.load", []param{{"fields", true, nil}, {"data", true, nil}}, args, kw, false, tbModel)
 		if err != nil {
@@ -310,20 +260,7 @@ func (e *env) call(model, method string, args []any, kw *pyDict) (any, *odooErro
 			data[i] = rr
 		}
 		return e.load(model, fields, data)
-	case "exists":
-		var out []any
-		for _, id := range ids {
-			if e.exists(model, id) {
-				out = append(out, id)
-			}
-		}
-		if out == nil {
-			out = []any{}
-		}
-		return out, nil
-	case "check_access_rights":
-		return true, nil
-	case "action_archive", "action_unarchive", "toggle_active":
+	case "action_archive":
 		var missing []int
 		for _, id := range ids {
 			if !e.exists(model, id) {
@@ -333,71 +270,20 @@ func (e *env) call(model, method string, args []any, kw *pyDict) (any, *odooErro
 		if len(missing) > 0 {
 			return nil, missingError(model, missing, e.uid)
 		}
-		var act, inact []int
+		var act []int
 		for _, id := range ids {
 			if pyTruthy(e.value(model, id, "active")) {
 				act = append(act, id)
-			} else {
-				inact = append(inact, id)
 			}
-		}
-		switch method {
-		case "action_archive":
-			inact = nil
-		case "action_unarchive":
-			act = nil
 		}
 		if len(act) > 0 {
 			if err := e.write(model, act, pd("active", false)); err != nil {
 				return nil, err
 			}
 		}
-		if len(inact) > 0 {
-			if err := e.write(model, inact, pd("active", true)); err != nil {
-				return nil, err
-			}
-		}
 		return nil, nil // None: fails to marshal after the commit
-	case "check_object_reference":
-		b, _, err := bind("IrModelData.check_object_reference", []param{{"module", true, nil}, {"xml_id", true, nil}, {"raise_on_access_error", false, false}}, args, kw, false, tbModel)
-		if err != nil {
-			return nil, err
-		}
-		xmlid := pyStr(b["module"]) + "." + pyStr(b["xml_id"])
-		imd := e.s.lookupXMLID(xmlid)
-		var rmodel string
-		var rid int
-		if imd != 0 {
-			r := e.st.row("ir.model.data", imd)
-			rmodel, _ = r["model"].(string)
-			rid, _ = r["res_id"].(int)
-		}
-		if imd == 0 || rid == 0 {
-			return nil, valueError(tbModel+`  File "<decorator-gen-36>", line 2, in check_object_reference
-  File "{odoo}/odoo/addons/base/models/ir_model.py", line 2203, in check_object_reference
-  File "{odoo}/odoo/tools/cache.py", line 90, in lookup
-  File "{odoo}/odoo/addons/base/models/ir_model.py", line 2180, in _xmlid_lookup
-`, "External ID not found in the system: "+xmlid)
-		}
-		if e.model(rmodel) != nil {
-			found, _ := e.search(rmodel, []any{[]any{"id", "=", rid}}, 0, 0, "")
-			if len(found) == 0 {
-				if pyTruthy(b["raise_on_access_error"]) {
-					return nil, accessError(fmt.Sprintf("Not enough access rights on the external ID %s", pyStrRepr(xmlid)))
-				}
-				return []any{rmodel, false}, nil
-			}
-		}
-		return []any{rmodel, rid}, nil
 	}
 	return nil, pyError(tbHead+tbCallKwAttr, "AttributeError", fmt.Sprintf("The method '%s' does not exist on the model '%s'", method, model))
-}
-
-func (e *env) toReadString(v any) any {
-	if v == nil {
-		return false
-	}
-	return v
 }
 
 func (e *env) domainArg(v any) ([]any, *odooError) {
@@ -516,26 +402,4 @@ func sortedDict(d *pyDict) *pyDict {
 		n.Set(k, d.Val(k))
 	}
 	return n
-}
-
-// defaultGet implements default_get(fields_list).
-func (e *env) defaultGet(model string, names []string) *pyDict {
-	m := e.model(model)
-	vals := newPyDict()
-	e.defaultsFromContext(m, vals)
-	if h := e.hooksFor(model); h.defaults != nil {
-		h.defaults(e, vals)
-	} else if m.hasActive {
-		vals.SetDefault("active", true)
-	}
-	out := newPyDict()
-	for _, n := range names {
-		if v, ok := vals.Get(n); ok {
-			if n == "type" && e.sch.major < 18 && model == "product.template" {
-				continue // computed, not a default
-			}
-			out.Set(n, v)
-		}
-	}
-	return out
 }

@@ -270,25 +270,9 @@ func (e *env) applyNonColumn(model string, id int, conv map[string]any, raw *pyD
 		}
 		switch {
 		case f.typ == "many2many":
-			cmd, ok := conv[k].(*x2m)
-			if !ok {
-				continue
+			if _, ok := conv[k].(*x2m); ok {
+				e.st.set(model, id, k, []int{})
 			}
-			cur, _ := e.st.row(model, id)[k].([]int)
-			next := cmd.apply(cur)
-			for _, t := range next {
-				if e.model(f.relation) != nil && !e.exists(f.relation, t) || e.model(f.relation) == nil {
-					// default many2many table: "<a>_<b>_rel" (sorted), column "<comodel table>_id"
-					a, b := tableName(model), tableName(f.relation)
-					if b < a {
-						a, b = b, a
-					}
-					rel := a + "_" + b + "_rel"
-					err := fkError("Unknown", "unknown", rel+"_"+tableName(f.relation)+"_id_fkey")
-					return err
-				}
-			}
-			e.st.set(model, id, k, next)
 		case f.typ == "one2many":
 			// only empty commands are accepted (see convertX2many)
 		}
@@ -297,7 +281,7 @@ func (e *env) applyNonColumn(model string, id int, conv map[string]any, raw *pyD
 	for _, base := range []string{"image_1920", "image_variant_1920"} {
 		if f := m.field(base); f != nil && f.stored {
 			if v, ok := conv[base]; ok {
-				imgs, err := processImageField(v, e.sch.major)
+				imgs, zoomable, err := processImageField(v, e.sch.major)
 				if err != nil {
 					return err
 				}
@@ -306,7 +290,7 @@ func (e *env) applyNonColumn(model string, id int, conv map[string]any, raw *pyD
 					e.st.set(model, id, fmt.Sprintf("%s%d", prefix, sz), imgs[sz])
 				}
 				if model == "product.template" {
-					e.st.set(model, id, "can_image_1024_be_zoomed", imgs.zoomable())
+					e.st.set(model, id, "can_image_1024_be_zoomed", zoomable)
 				}
 			}
 		}

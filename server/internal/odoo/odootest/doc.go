@@ -1,7 +1,10 @@
 // Package odootest is an in-process test double of Odoo's XML-RPC external
 // API (/xmlrpc/2/common and /xmlrpc/2/object), built from recordings of a
-// real Odoo 17.0 server (product module only, testdata/odoo17-xmlrpc) and
-// from the Odoo 17 source for what the recordings do not show.
+// real Odoo 17.0 server (product module only, testdata/odoo17-xmlrpc; see
+// docs/odoo.md#the-recordings) and from the Odoo 17 source for what the
+// recordings do not show. It serves what zohosync's Odoo client calls and
+// what the recordings cover, not a general ORM: anything else answers a
+// fault that names what is not emulated.
 //
 // Usage:
 //
@@ -32,11 +35,16 @@
 // Models: product.template and its single variant product.product,
 // uom.uom, uom.category, product.category, product.tag, ir.model.data,
 // res.users, res.partner, res.company, res.currency. Methods: search,
-// search_count, search_read, read, create, write, unlink, fields_get,
-// name_search, default_get, exists, load, action_archive,
-// action_unarchive, toggle_active, check_access_rights, name_get (16/17)
-// and ir.model.data.check_object_reference. Other method names answer
-// AttributeError like an unknown method (fault 1).
+// search_count, search_read, read, create, write, unlink, fields_get, load
+// and action_archive (recorded: it answers None after committing). Other
+// method names answer AttributeError like an unknown method (fault 1).
+// Domains: leaves on the model's own fields, and-ed, with =, !=, in,
+// not in and =like; "|", "!", dotted paths and other operators answer a
+// fault 1 saying the double does not emulate them.
+//
+// Pictures: image_1920 is checked and processed on write as Odoo does
+// (docs/odoo.md#images); the smaller sizes (image_1024 … image_128) are
+// computed from it when read, and Server.Products leaves them out.
 //
 // Known limits: one language (the lang context is accepted and ignored),
 // no chatter (message_* fields read empty), no ACLs (only admin can log

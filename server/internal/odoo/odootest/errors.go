@@ -39,10 +39,6 @@ func (e *odooError) faultString() string {
 
 func userError(msg string) *odooError { return &odooError{code: 2, msg: msg, user: true} }
 
-func userErrorf(format string, a ...any) *odooError {
-	return userError(fmt.Sprintf(format, a...))
-}
-
 func accessDenied() *odooError { return &odooError{code: 3, msg: "Access Denied"} }
 
 func accessError(msg string) *odooError { return &odooError{code: 4, msg: msg, user: true} }

@@ -11,82 +11,122 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"sync"
 )
 
-// imageSet holds base64 values (string or nil) per size.
+// imageSet holds, per size, a base64 string, nil, or (for the derived
+// sizes 1024..128) a lazyImage.
 type imageSet map[int]any
 
-func (s imageSet) zoomable() bool {
-	a, ok1 := s[1920].(string)
-	b, ok2 := s[1024].(string)
-	if !ok1 || !ok2 {
-		return false
+// lazyImage is a derived size of image_1920 (image_1024 … image_128),
+// computed from the stored image_1920 when it is read rather than on every
+// write: the end-to-end runs write thousands of pictures and read almost
+// none of the smaller sizes, and resizing and re-encoding each picture four
+// times was most of the tests' memory under the race detector.
+type lazyImage struct {
+	base  []byte // the processed image_1920
+	size  int
+	major int
+}
+
+// materialize computes the size as Odoo stores it (base64).
+func (l lazyImage) materialize() any {
+	res, _, err := imageProcess(l.base, nil, l.size, l.major)
+	if err != nil {
+		return nil // validated when image_1920 was written
 	}
-	ra, err1 := base64.StdEncoding.DecodeString(a)
-	rb, err2 := base64.StdEncoding.DecodeString(b)
-	if err1 != nil || err2 != nil || len(ra) == 0 || ra[0] == '<' || len(rb) == 0 || rb[0] == '<' {
-		return false
-	}
-	ca, _, e1 := decodeConfig(ra)
-	cb, _, e2 := decodeConfig(rb)
-	if e1 != nil || e2 != nil {
-		return false
-	}
-	return ca.Width > cb.Width || ca.Height > cb.Height
+	return base64.StdEncoding.EncodeToString(res)
 }
 
 const imageMaxResolution = 50e6
 
+// pngBuffers reuses the PNG encoder's buffers (its zlib writer alone is about a megabyte).
+type pngPool struct {
+	mu   sync.Mutex
+	free []*png.EncoderBuffer // a plain list: a sync.Pool is emptied by every GC, and the tests GC often
+}
+
+func (b *pngPool) Get() *png.EncoderBuffer {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if n := len(b.free); n > 0 {
+		e := b.free[n-1]
+		b.free = b.free[:n-1]
+		return e
+	}
+	return nil
+}
+
+func (b *pngPool) Put(e *png.EncoderBuffer) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.free) < 8 {
+		b.free = append(b.free, e)
+	}
+}
+
+var pngBuffers pngPool
+
 // processImageField emulates fields.Image._image_process for image_1920 and
-// its related image_1024..image_128 fields.
-func processImageField(v any, major int) (imageSet, *odooError) {
-	out := imageSet{1920: nil, 1024: nil, 512: nil, 256: nil, 128: nil}
+// its related image_1024..image_128 fields: it checks and stores
+// image_1920 now and fails the write where Odoo would fail computing a
+// smaller size (a picture that does not decode fully); the smaller sizes
+// themselves are computed when read (lazyImage). zoomable is
+// can_image_1024_be_zoomed.
+func processImageField(v any, major int) (out imageSet, zoomable bool, oerr *odooError) {
+	out = imageSet{1920: nil, 1024: nil, 512: nil, 256: nil, 128: nil}
 	var s string
 	switch x := v.(type) {
 	case nil:
-		return out, nil
+		return out, false, nil
 	case bool:
 		if !x {
-			return out, nil
+			return out, false, nil
 		}
-		return nil, userError("Image is not encoded in base64.")
+		return nil, false, userError("Image is not encoded in base64.")
 	case string:
 		s = x
 	default:
-		return nil, userError("Image is not encoded in base64.")
+		return nil, false, userError("Image is not encoded in base64.")
 	}
 	raw, err := pyB64Decode(s)
 	if err != nil {
-		return nil, userError("Image is not encoded in base64.")
+		return nil, false, userError("Image is not encoded in base64.")
 	}
 	if len(raw) == 0 {
-		return out, nil
+		return out, false, nil
 	}
 	if isWebP(raw) {
 		// stored as sent, no processing (17+)
 		for k := range out {
 			out[k] = s
 		}
-		return out, nil
+		return out, false, nil
 	}
 	// image_1024..image_128 are related to image_1920: each is computed
 	// from the stored image_1920, not from the previous size.
 	base, decoded, perr := imageProcess(raw, nil, 1920, major)
 	if perr != nil {
-		return nil, perr
+		return nil, false, perr
 	}
 	out[1920] = base64.StdEncoding.EncodeToString(base)
-	for _, sz := range []int{1024, 512, 256, 128} {
-		res, dec, perr := imageProcess(base, decoded, sz, major)
-		if perr != nil {
-			return nil, perr
+	if len(base) > 0 && base[0] != '<' {
+		cfg, format, err := decodeConfig(base)
+		if err != nil {
+			return nil, false, userError("This file could not be decoded as an image file.")
 		}
-		if decoded == nil {
-			decoded = dec
+		resizes := format != "gif" && (cfg.Width > 128 || cfg.Height > 128)
+		if resizes && decoded == nil {
+			if _, _, err := image.Decode(bytes.NewReader(base)); err != nil {
+				return nil, false, pyError(tbHead+tbCreateHead, "OSError", "image file is truncated")
+			}
 		}
-		out[sz] = base64.StdEncoding.EncodeToString(res)
+		zoomable = format != "gif" && (cfg.Width > 1024 || cfg.Height > 1024)
 	}
-	return out, nil
+	for _, sz := range []int{1024, 512, 256, 128} {
+		out[sz] = lazyImage{base: base, size: sz, major: major}
+	}
+	return out, zoomable, nil
 }
 
 func isWebP(b []byte) bool {
@@ -159,7 +199,7 @@ func imageProcess(src []byte, decoded image.Image, sz int, major int) ([]byte, i
 	case "gif":
 		err = gif.Encode(&buf, out, nil)
 	default:
-		enc := png.Encoder{CompressionLevel: png.BestSpeed}
+		enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &pngBuffers}
 		err = enc.Encode(&buf, out)
 	}
 	if err != nil {

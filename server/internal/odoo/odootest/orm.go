@@ -1,6 +1,7 @@
 package odootest
 
 import (
+	"encoding/base64"
 	"fmt"
 	"math"
 	"sort"
@@ -46,6 +47,14 @@ func nowString() string { return time.Now().UTC().Format("2006-01-02 15:04:05") 
 
 // value returns the internal value of a field of a record.
 func (e *env) value(model string, id int, fname string) any {
+	v := e.storedOrComputed(model, id, fname)
+	if l, ok := v.(lazyImage); ok {
+		return l.materialize()
+	}
+	return v
+}
+
+func (e *env) storedOrComputed(model string, id int, fname string) any {
 	m := e.model(model)
 	if fname == "id" {
 		return id
@@ -69,50 +78,6 @@ func (e *env) value(model string, id int, fname string) any {
 			return e.categoryCompleteName(id)
 		case "child_id":
 			return e.childIDs(id)
-		case "parent_path":
-			return e.categoryParentPath(id)
-		case "product_count":
-			n := 0
-			kids := map[int]bool{}
-			for _, c := range e.categoryDescendants(id) {
-				kids[c] = true
-			}
-			for _, pid := range e.st.ids("product.template") {
-				if c, ok := e.st.row("product.template", pid)["categ_id"].(int); ok && kids[c] {
-					if act, _ := e.st.row("product.template", pid)["active"].(bool); act || !e.activeTest() {
-						n++
-					}
-				}
-			}
-			return n
-		}
-	case "uom.uom":
-		switch fname {
-		case "ratio":
-			switch r["uom_type"] {
-			case "reference":
-				return 1.0
-			case "bigger":
-				return r["factor_inv"]
-			}
-			return r["factor"]
-		case "color":
-			if act, _ := r["active"].(bool); act {
-				return 10
-			}
-			return 0
-		}
-	case "uom.category":
-		if fname == "uom_ids" {
-			var out []int
-			for _, uid := range e.st.ids("uom.uom") {
-				if e.st.row("uom.uom", uid)["category_id"] == id {
-					if act, _ := e.st.row("uom.uom", uid)["active"].(bool); act || !e.activeTest() {
-						out = append(out, uid)
-					}
-				}
-			}
-			return nonNilInts(out)
 		}
 	case "ir.model.data":
 		switch fname {
@@ -126,17 +91,6 @@ func (e *env) value(model string, id int, fname string) any {
 				return mod
 			}
 			return mod + "." + name
-		case "reference":
-			return fmt.Sprintf("%s,%v", pyStr(r["model"]), r["res_id"])
-		case "display_name":
-			mdl, _ := r["model"].(string)
-			rid, _ := r["res_id"].(int)
-			if rid != 0 && e.model(mdl) != nil && e.exists(mdl, rid) {
-				if dn, ok := e.displayName(mdl, rid).(string); ok && dn != "" {
-					return dn
-				}
-			}
-			return e.value(model, id, "complete_name")
 		}
 	case "res.users":
 		switch fname {
@@ -144,14 +98,6 @@ func (e *env) value(model string, id int, fname string) any {
 			if pid, ok := r["partner_id"].(int); ok {
 				return e.value("res.partner", pid, fname)
 			}
-		case "share":
-			return false
-		case "company_ids":
-			return []int{1}
-		case "lang":
-			return "en_US"
-		case "tz":
-			return nil
 		}
 	}
 	if fname == "display_name" {
@@ -222,7 +168,7 @@ func (e *env) displayName(model string, id int) any {
 	case "product.category":
 		return e.categoryCompleteName(id)
 	case "ir.model.data":
-		return e.value(model, id, "display_name")
+		return e.value(model, id, "complete_name")
 	case "res.users":
 		return e.value(model, id, "name")
 	}
@@ -257,22 +203,6 @@ func (e *env) categoryCompleteName(id int) any {
 	return strings.Join(parts, " / ")
 }
 
-func (e *env) categoryParentPath(id int) any {
-	var parts []string
-	seen := map[int]bool{}
-	for cur := id; cur != 0 && !seen[cur]; {
-		seen[cur] = true
-		parts = append([]string{strconv.Itoa(cur)}, parts...)
-		r := e.st.row("product.category", cur)
-		if r == nil {
-			break
-		}
-		p, _ := r["parent_id"].(int)
-		cur = p
-	}
-	return strings.Join(parts, "/") + "/"
-}
-
 func (e *env) childIDs(id int) []int {
 	var out []int
 	for _, c := range e.st.ids("product.category") {
@@ -281,14 +211,6 @@ func (e *env) childIDs(id int) []int {
 		}
 	}
 	return e.sortIDs("product.category", out, "")
-}
-
-func (e *env) categoryDescendants(id int) []int {
-	out := []int{id}
-	for _, c := range e.childIDs(id) {
-		out = append(out, e.categoryDescendants(c)...)
-	}
-	return out
 }
 
 // toRead converts an internal value to what read() returns.
@@ -611,15 +533,10 @@ func (e *env) search(model string, domain []any, offset, limit int, order string
 }
 
 // candidates narrows a search to a superset of its matches when the domain
-// is a plain conjunction with an "=" or "in" leaf on id or on an indexed
-// field; narrowed is false when every row has to be scanned. The domain is
-// still evaluated on each candidate, so results do not depend on this.
+// has an "=" or "in" leaf on id or on an indexed field; narrowed is false
+// when every row has to be scanned. The domain is still evaluated on each
+// candidate, so results do not depend on this.
 func (e *env) candidates(model string, dom []any) (ids []int, narrowed bool) {
-	for _, t := range dom {
-		if s, ok := t.(string); ok && s != "&" {
-			return nil, false // "|" or "!": no single leaf bounds the result
-		}
-	}
 	for _, t := range dom {
 		if l, ok := t.(*leaf); ok {
 			if ids, ok := e.leafCandidates(model, l); ok {
@@ -633,7 +550,7 @@ func (e *env) candidates(model string, dom []any) (ids []int, narrowed bool) {
 // leafCandidates returns, in id order, the existing records that may match
 // an "=" or "in" leaf on id or an indexed field; ok is false for any other leaf.
 func (e *env) leafCandidates(model string, l *leaf) (ids []int, ok bool) {
-	if l.truth != 0 || (l.left != "id" && !indexed(model, l.left)) {
+	if l.left != "id" && !indexed(model, l.left) {
 		return nil, false
 	}
 	values := []any{l.right}
@@ -700,6 +617,8 @@ func (e *env) readRecords(model string, ids []int, fields []string, classic bool
 			return nil, valueError(genericTB("multi", "odoo/models.py", "_read_format", 3879), fmt.Sprintf("Invalid field %s on model %s", pyStrRepr(fn), pyStrRepr(model)))
 		}
 	}
+	bs, _ := e.ctx.Get("bin_size")
+	binSize := pyTruthy(bs)
 	out := []any{}
 	seen := map[int]bool{}
 	for _, id := range ids {
@@ -714,11 +633,32 @@ func (e *env) readRecords(model string, ids []int, fields []string, classic bool
 				continue
 			}
 			f := m.field(fn)
-			d.Set(fn, e.toRead(f, e.value(model, id, fn), classic))
+			v := e.value(model, id, fn)
+			if binSize && f.typ == "binary" {
+				v = humanSize(v)
+			}
+			d.Set(fn, e.toRead(f, v, classic))
 		}
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// humanSize is what a binary field reads as with bin_size in the context:
+// odoo.tools.human_size of the stored bytes ("2.07 Kb"), False when empty.
+func humanSize(v any) any {
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return nil
+	}
+	n := base64.StdEncoding.DecodedLen(len(s)) - strings.Count(s[max(0, len(s)-2):], "=")
+	units := []string{"bytes", "Kb", "Mb", "Gb", "Tb"}
+	size, i := float64(n), 0
+	for size >= 1024 && i < len(units)-1 {
+		size /= 1024
+		i++
+	}
+	return fmt.Sprintf("%0.2f %s", size, units[i])
 }
 
 // ---------------------------------------------------------------- value conversion (convert_to_cache)
@@ -899,118 +839,25 @@ const tbSelectionTail = `  File "{odoo}/odoo/fields.py", line 2828, in convert_t
   File "{odoo}/odoo/fields.py", line 2838, in convert_to_cache
 `
 
-// x2m is a parsed list of x2many commands.
-type x2m struct {
-	set    []int // non-nil: replace
-	link   []int
-	unlink []int
-	clear  bool
-}
+// x2m is a one2many/many2many value written by create/write. zohosync
+// writes none: only the empty ones the recordings send (False, [] or a
+// clear command) are emulated, and clear the field.
+type x2m struct{}
 
 func (e *env) convertX2many(model string, f *fieldDef, v any, tb string) (any, *odooError) {
-	if v == nil || v == false {
-		return &x2m{clear: true}, nil
+	list, isList := v.([]any)
+	if v == nil || v == false || isList && len(list) == 0 {
+		return &x2m{}, nil
 	}
-	list, ok := v.([]any)
-	if !ok {
+	if !isList {
 		return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
 	}
-	cmds := &x2m{}
-	notEmulated := func() *odooError {
-		return pyError(tb, "NotImplementedError", fmt.Sprintf("odootest does not emulate this command on %s.%s: %s", model, f.name, pyRepr(v)))
-	}
 	for _, c := range list {
-		switch t := c.(type) {
-		case int:
-			if f.typ != "many2many" {
-				return nil, notEmulated()
-			}
-			if cmds.set == nil {
-				cmds.set = []int{}
-			}
-			cmds.set = append(cmds.set, t)
-		case []any:
-			if len(t) == 0 {
-				return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
-			}
-			code, _ := t[0].(int)
-			arg := func(i int) any {
-				if i < len(t) {
-					return t[i]
-				}
-				return nil
-			}
-			switch code {
-			case 3, 4:
-				id, _ := arg(1).(int)
-				if f.typ != "many2many" {
-					return nil, notEmulated()
-				}
-				if code == 4 {
-					cmds.link = append(cmds.link, id)
-				} else {
-					cmds.unlink = append(cmds.unlink, id)
-				}
-			case 5:
-				cmds.clear = true
-				cmds.set = nil
-				cmds.link = nil
-			case 6:
-				if f.typ != "many2many" {
-					return nil, notEmulated()
-				}
-				ids := []int{}
-				if l, ok := arg(2).([]any); ok {
-					for _, x := range l {
-						if id, ok := x.(int); ok {
-							ids = append(ids, id)
-						}
-					}
-				}
-				cmds.set = ids
-				cmds.link = nil
-			default:
-				return nil, notEmulated()
-			}
-		default:
-			return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
+		if t, ok := c.([]any); !ok || len(t) == 0 || t[0] != 5 {
+			return nil, pyError(tb, "NotImplementedError", fmt.Sprintf("odootest does not emulate this command on %s.%s: %s", model, f.name, pyRepr(v)))
 		}
 	}
-	return cmds, nil
-}
-
-func (c *x2m) apply(cur []int) []int {
-	var out []int
-	if c.set != nil {
-		out = append([]int{}, c.set...)
-	} else if !c.clear {
-		out = append([]int{}, cur...)
-	}
-	has := map[int]bool{}
-	var dedup []int
-	for _, id := range out {
-		if !has[id] {
-			has[id] = true
-			dedup = append(dedup, id)
-		}
-	}
-	for _, id := range c.link {
-		if !has[id] {
-			has[id] = true
-			dedup = append(dedup, id)
-		}
-	}
-	var final []int
-	rm := map[int]bool{}
-	for _, id := range c.unlink {
-		rm[id] = true
-	}
-	for _, id := range dedup {
-		if !rm[id] {
-			final = append(final, id)
-		}
-	}
-	return nonNilInts(final)
+	return &x2m{}, nil
 }
 
 // floatRound mimics odoo.tools.float_round (HALF-UP) followed by the

@@ -134,12 +134,6 @@ func (f *fieldDef) sel(pairs ...string) *fieldDef {
 	return f
 }
 
-func (f *fieldDef) clone() *fieldDef {
-	c := *f
-	c.selection = append([][2]string(nil), f.selection...)
-	return &c
-}
-
 func logAccessFields(m *modelDef) {
 	m.add(fd("id", "integer", "ID", "ro"))
 	m.add(fd("display_name", "char", "Display Name", "ro"))

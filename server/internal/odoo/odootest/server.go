@@ -263,17 +263,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hangUp(w)
 		return
 	}
-	path := r.URL.Path
-	var service string
-	legacy := false
-	switch {
-	case strings.HasPrefix(path, "/xmlrpc/2/"):
-		service = strings.TrimPrefix(path, "/xmlrpc/2/")
-	case strings.HasPrefix(path, "/xmlrpc/"):
-		service = strings.TrimPrefix(path, "/xmlrpc/")
-		legacy = true
-	}
-	if service == "" || strings.Contains(service, "/") {
+	// Only /xmlrpc/2/ (integer fault codes): the legacy /xmlrpc/ endpoint and
+	// the db service are not what zohosync calls, nor what was recorded.
+	service, _ := strings.CutPrefix(r.URL.Path, "/xmlrpc/2/")
+	if service != "common" && service != "object" {
 		writeRaw(w, http.StatusNotFound, "text/html; charset=utf-8", []byte(html404))
 		return
 	}
@@ -301,7 +294,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, http.StatusRequestEntityTooLarge, "text/html; charset=utf-8", []byte(html413))
 		return
 	}
-	resp, action := s.handleRPC(service, body, legacy)
+	resp, action := s.handleRPC(service, body)
 	switch action {
 	case actHangUp:
 		hangUp(w)
@@ -318,10 +311,10 @@ const (
 )
 
 // handleRPC decodes, dispatches and encodes one XML-RPC call.
-func (s *Server) handleRPC(service string, body []byte, legacy bool) ([]byte, rpcAction) {
+func (s *Server) handleRPC(service string, body []byte) ([]byte, rpcAction) {
 	mc, perr := parseMethodCall(body)
 	if perr != nil {
-		return s.encodeFault(&odooError{code: 1, tb: tbParse, msg: perr.Error()}, legacy), actReply
+		return s.encodeFault(&odooError{code: 1, tb: tbParse, msg: perr.Error()}), actReply
 	}
 	key, fargs, fkw := s.describe(service, mc)
 
@@ -369,7 +362,7 @@ func (s *Server) handleRPC(service string, body []byte, legacy bool) ([]byte, rp
 		case inj.Down:
 			return nil, actHangUp
 		case !inj.CutAfterCommit:
-			return s.encodeFault(injectedError(inj), legacy), actReply
+			return s.encodeFault(injectedError(inj)), actReply
 		}
 	}
 	res, oerr := s.dispatch(service, mc)
@@ -377,7 +370,7 @@ func (s *Server) handleRPC(service string, body []byte, legacy bool) ([]byte, rp
 		return nil, actHangUp
 	}
 	if oerr != nil {
-		return s.encodeFault(oerr, legacy), actReply
+		return s.encodeFault(oerr), actReply
 	}
 	out, merr := marshalResponse(res)
 	if merr != nil {
@@ -385,7 +378,7 @@ func (s *Server) handleRPC(service string, body []byte, legacy bool) ([]byte, rp
 		if !strings.Contains(merr.Error(), "None") {
 			tb = tbMarshalOther
 		}
-		return s.encodeFault(&odooError{code: 1, tb: tb, msg: merr.Error()}, legacy), actReply
+		return s.encodeFault(&odooError{code: 1, tb: tb, msg: merr.Error()}), actReply
 	}
 	return out, actReply
 }
@@ -410,33 +403,14 @@ func injectedError(f *Fault) *odooError {
 	return &odooError{code: code, msg: msg}
 }
 
-func (s *Server) encodeFault(e *odooError, legacy bool) []byte {
-	if !legacy {
-		return marshalFault(e.code, e.faultString())
-	}
-	// legacy /xmlrpc/<service>: string fault codes
-	switch e.code {
-	case 3:
-		return marshalFault("AccessDenied", e.msg)
-	case 4:
-		return marshalFault("warning -- AccessError\n\n"+e.msg, "")
-	case 2:
-		if strings.HasPrefix(e.msg, "Record does not exist or has been deleted.") {
-			return marshalFault("warning -- MissingError\n\n"+e.msg, "")
-		}
-		return marshalFault("warning -- UserError\n\n"+e.msg, "")
-	}
-	excMsg := e.msg
-	if _, after, ok := strings.Cut(e.msg, ": "); ok {
-		excMsg = after
-	}
-	return marshalFault(strings.TrimRight(excMsg, "\n"), e.faultString())
+func (s *Server) encodeFault(e *odooError) []byte {
+	return marshalFault(e.code, e.faultString())
 }
 
 // describe returns the counter key and the Match arguments of a call.
 func (s *Server) describe(service string, mc *methodCall) (string, []any, map[string]any) {
 	p := mc.Params
-	if service == "object" && (mc.Method == "execute_kw" || mc.Method == "execute") && len(p) >= 5 {
+	if service == "object" && mc.Method == "execute_kw" && len(p) >= 5 {
 		model, _ := p[3].(string)
 		method, _ := p[4].(string)
 		var args []any
@@ -525,8 +499,6 @@ func (s *Server) dispatch(service string, mc *methodCall) (any, *odooError) {
 		return s.dispatchCommon(mc.Method, mc.Params)
 	case "object":
 		return s.dispatchObject(mc.Method, mc.Params)
-	case "db":
-		return s.dispatchDB(mc.Method, mc.Params)
 	}
 	return nil, pyError(tbHeadCommon, "KeyError", pyStrRepr(service))
 }
@@ -558,16 +530,6 @@ func (s *Server) dispatchCommon(method string, p []any) (any, *odooError) {
 			return nil, argCountError("exp_version", 0, len(p), nil)
 		}
 		return s.versionInfo(), nil
-	case "about":
-		if len(p) > 1 {
-			return nil, argCountError("exp_about", 1, len(p), []string{"extended"})
-		}
-		if len(p) == 1 && pyTruthy(p[0]) {
-			return []any{"See http://openerp.com", s.opts.Version}, nil
-		}
-		return "See http://openerp.com", nil
-	case "set_loglevel":
-		return true, nil
 	case "login", "authenticate":
 		names := []string{"db", "login", "password", "user_agent_env"}
 		want := 4
@@ -586,32 +548,6 @@ func (s *Server) dispatchCommon(method string, p []any) (any, *odooError) {
 		return s.authenticate(pyStr(p[1]), p[2]), nil
 	}
 	return nil, pyError(tbHeadCommon+"  File \"{odoo}/odoo/service/common.py\", line 60, in dispatch\n", "Exception", "Method not found: "+method)
-}
-
-func (s *Server) dispatchDB(method string, p []any) (any, *odooError) {
-	switch method {
-	case "list":
-		return []any{s.opts.DB}, nil
-	case "server_version":
-		return s.opts.Version, nil
-	case "db_exist":
-		if len(p) == 1 {
-			return pyStr(p[0]) == s.opts.DB, nil
-		}
-	}
-	return nil, pyError(tbHeadCommon+"  File \"{odoo}/odoo/service/db.py\", line 470, in dispatch\n", "KeyError", pyStrRepr("exp_"+method))
-}
-
-// checkSecret compares a password or API key.
-func (s *Server) checkSecret(secret any) bool {
-	str, ok := secret.(string)
-	if !ok || str == "" {
-		return false
-	}
-	if str == s.opts.Password {
-		return true
-	}
-	return s.opts.APIKey != "" && str == s.opts.APIKey
 }
 
 func (s *Server) authenticate(login string, secret any) any {
@@ -638,11 +574,6 @@ const tbDispatchUID = `Traceback (most recent call last):
 `
 
 func (s *Server) dispatchObject(method string, p []any) (any, *odooError) {
-	if method != "execute_kw" && method != "execute" {
-		if len(p) < 3 {
-			return nil, pyError(tbDispatchUID, "IndexError", "list index out of range")
-		}
-	}
 	if len(p) < 3 {
 		return nil, pyError(tbDispatchUID, "IndexError", "tuple index out of range")
 	}
@@ -655,14 +586,6 @@ func (s *Server) dispatchObject(method string, p []any) (any, *odooError) {
 		if u {
 			uid = 1
 		}
-	case float64:
-		uid = int(u)
-	case string:
-		n, ok := pyParseInt(u)
-		if !ok {
-			return nil, pyError(tbDispatchUID, "ValueError", fmt.Sprintf("invalid literal for int() with base 10: %s", pyStrRepr(u)))
-		}
-		uid = n
 	default:
 		return nil, pyError(tbDispatchUID, "TypeError", fmt.Sprintf("int() argument must be a string, a bytes-like object or a real number, not '%s'", pyTypeName(p[1])))
 	}
@@ -718,13 +641,6 @@ func (s *Server) dispatchObject(method string, p []any) (any, *odooError) {
 			return nil, pyError(tbHead[:strings.Index(tbHead, "  File \"{odoo}/odoo/service/model.py\", line 59")], "TypeError",
 				fmt.Sprintf("execute_kw() takes from 5 to 6 positional arguments but %d were given", len(rest)+2))
 		}
-	case "execute":
-		if len(p) < 5 {
-			return nil, pyError(tbDispatchUID, "TypeError", "execute() missing required positional arguments")
-		}
-		model = pyStr(p[3])
-		mname = pyStr(p[4])
-		args = p[5:]
 	default:
 		s.mu.Lock()
 		err := s.checkUser(uid, p[2])

@@ -579,8 +579,10 @@ func pyB64Decode(s string) ([]byte, error) {
 	}
 	if quadPos != 0 {
 		if quadPos == 1 {
+			//lint:ignore ST1005 Python's binascii.Error text, word for word
 			return nil, fmt.Errorf("Invalid base64-encoded string: number of data characters (%d) cannot be 1 more than a multiple of 4", nData)
 		}
+		//lint:ignore ST1005 Python's binascii.Error text, word for word
 		return nil, errors.New("Incorrect padding")
 	}
 	return out, nil

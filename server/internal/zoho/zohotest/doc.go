@@ -1,17 +1,17 @@
 // Package zohotest is an in-process emulator of the parts of Zoho Books v3 and
 // Zoho Inventory v1 that the zohosync item sync uses, for tests and
-// benchmarks. It follows /work/shared/specs/zoho-api.md (the "spec"); section
-// numbers below refer to it.
+// benchmarks. It follows docs/zoho.md; names in parentheses below are its
+// headings.
 //
 // One loopback HTTP listener (like httptest.Server) plays both the Zoho
 // Accounts server and the API domain:
 //
-//	POST /oauth/v2/token                         refresh-token grant (spec 2.2, 2.3, 2.4)
-//	GET  /books/v3/organizations[/{id}]          organizations (spec 4)
-//	GET  /books/v3/items                         list items (spec 3.5, 5.2)
+//	POST /oauth/v2/token                         refresh-token grant (OAuth tokens, Token endpoint errors, Token limits)
+//	GET  /books/v3/organizations[/{id}]          organizations (Organisations)
+//	GET  /books/v3/items                         list items (Paging, Listing items)
 //	GET  /books/v3/items/{id}                    item detail, key "item"
 //	GET  /books/v3/itemdetails?item_ids=a,b      bulk detail, key "items", request order
-//	GET  /books/v3/items/{id}/image              primary image bytes (spec 7)
+//	GET  /books/v3/items/{id}/image              primary image bytes (Item images)
 //	GET  /inventory/v1/...                       the same, plus itemgroups[/{id}[/image]]
 //	                                             and compositeitems[/{id}] (always empty)
 //
@@ -32,7 +32,7 @@
 // concurrency 1070, all HTTP 429); sleeps the configured latency (plus any
 // FaultSlow delay) while holding its concurrency slot; and answers.
 //
-// # Choices made where the spec is unsure ([U] facts)
+// # Choices made where Zoho's behaviour is unconfirmed (docs/zoho.md#how-sure-each-fact-is)
 //
 //   - Per-minute limit: a fixed one-minute window that opens at the first
 //     admitted call after the previous window ended (not aligned to clock
@@ -40,7 +40,7 @@
 //     answers 429 code 44 until the window ends (so the "block" lasts at most
 //     one minute). Driven by Options.Now.
 //   - Daily quota: resets at midnight in the organization's time zone
-//     (Asia/Calcutta, +0530, like the IST connector note in spec 8.2).
+//     (Asia/Calcutta, +0530, like the IST connector note in Rate limits and quotas).
 //     X-Rate-Limit-Limit/-Remaining/-Reset describe this daily window and are
 //     sent on every admitted response and on 429s for 44/45/1070, never on
 //     401s; they are omitted altogether when the daily limit is unlimited.
@@ -58,14 +58,14 @@
 //     grant codes); other grant types answer {"error":"unsupported_grant_type"}.
 //     The mint throttle is a fixed 10-minute window opening at the first mint;
 //     the (TokenMintLimit+1)th mint in it answers HTTP 400 with the "Access
-//     Denied" body of spec 2.3, and so does every attempt until the window
+//     Denied" body of Token endpoint errors, and so does every attempt until the window
 //     ends. At most 30 unexpired access tokens (Options.MaxActiveTokens) are
-//     kept per refresh token; minting another deletes the oldest (spec 2.4).
+//     kept per refresh token; minting another deletes the oldest (Token limits).
 //     Tokens work on both products (no per-product scopes). RevokeRefreshToken
 //     does not invalidate access tokens already issued.
 //   - Authorization "Bearer <token>" is not accepted (401 code 14, as if no
 //     credential were given).
-//   - Books default filter is Status.Active; Inventory's default is [U] and
+//   - Books default filter is Status.Active; Inventory's default is unconfirmed and
 //     the emulator also uses Status.Active, so a client that forgets
 //     filter_by=Status.All fails on both. Inventory's extra filter_by values
 //     (Status.Lowstock, ItemType.*, ...) are accepted, echoed in applied_filter
@@ -84,7 +84,7 @@
 //     the live sorted list at request time, so edits while paging shift pages.
 //   - List rows omit custom_fields, custom_field_hash and locations (detail and
 //     /itemdetails have them: the stricter reading of the conflicting reports
-//     in spec 5.3). Books rows omit the fields marked "Inv only" in spec 6.3
+//     in Item fields). Books rows omit the Inventory-only fields of Item fields
 //     (group_id, group_name, attribute_*, upc, ean, isbn, part_number,
 //     image_id). image_id differs from image_document_id.
 //   - Item "does not exist" wording: "Item does not exist." with HTTP 404.

@@ -190,6 +190,34 @@ func (c *imageCache) get(itemID, docID string, isPNG bool, size int) []byte {
 	return b
 }
 
+// pngPool reuses the PNG encoder's buffers (its zlib writer alone is about
+// a megabyte), one pool per compression level since a buffer keeps its level.
+type pngPool struct {
+	mu   sync.Mutex
+	free []*png.EncoderBuffer // a plain list: a sync.Pool is emptied by every GC, and the tests GC often
+}
+
+func (b *pngPool) Get() *png.EncoderBuffer {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if n := len(b.free); n > 0 {
+		e := b.free[n-1]
+		b.free = b.free[:n-1]
+		return e
+	}
+	return nil
+}
+
+func (b *pngPool) Put(e *png.EncoderBuffer) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.free) < 8 {
+		b.free = append(b.free, e)
+	}
+}
+
+var pngBestSpeed, pngNoCompression pngPool
+
 // genImage generates a deterministic image for key (see genImageBPP).
 func genImage(key string, isPNG bool, size int) []byte {
 	return genImageBPP(key, isPNG, size, 0)
@@ -242,10 +270,11 @@ func genImageBPP(key string, isPNG bool, size int, bpp float64) []byte {
 		img.SetRGBA(k, 0, color.RGBA{uint8(sum >> (8 * k)), bg.G, bg.B, 255})
 	}
 	var buf bytes.Buffer
+	buf.Grow(max(size, 1024) + size/8)
 	if isPNG {
-		enc := png.Encoder{CompressionLevel: png.BestSpeed}
+		enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &pngBestSpeed}
 		if size > 0 {
-			enc.CompressionLevel = png.NoCompression
+			enc.CompressionLevel, enc.BufferPool = png.NoCompression, &pngNoCompression
 		}
 		enc.Encode(&buf, img)
 	} else {

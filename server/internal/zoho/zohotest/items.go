@@ -17,14 +17,14 @@ var OrgLocation = time.FixedZone("IST", 5*3600+30*60)
 // OrgTimeZone is the organization's time_zone field.
 const OrgTimeZone = "Asia/Calcutta"
 
-// TimeLayout is Zoho's timestamp layout (offset without colon, spec 3.4).
+// TimeLayout is Zoho's timestamp layout (offset without colon, docs/zoho.md#timestamps).
 const TimeLayout = "2006-01-02T15:04:05-0700"
 
 // idBase is where generated ids start: above 2^53 so that float64 decoders break.
 const idBase uint64 = 2077500000000000000
 
 // Item is one Zoho item as the emulator stores it. Responses are rendered
-// from it in Zoho's shape (spec 5.3, 6.3, 12): ids as JSON strings,
+// from it in Zoho's shape (docs/zoho.md#item-fields): ids as JSON strings,
 // rate/purchase_rate/tax_percentage as JSON numbers, reorder_level and
 // dimensions as strings ("" when unset), timestamps in TimeLayout at +0530.
 type Item struct {
@@ -61,7 +61,7 @@ type Item struct {
 	StockOnHand    float64 // when TrackInventory
 
 	// Image: all empty = no image. ImageID (Inventory's image_id) differs
-	// from ImageDocumentID on purpose (spec 12).
+	// from ImageDocumentID on purpose (docs/zoho.md#item-images).
 	ImageName       string
 	ImageType       string // "png", "jpg", ...
 	ImageDocumentID string

@@ -27,11 +27,11 @@ const (
 	DefaultTokenMintLimit   = 10
 	DefaultMaxActiveTokens  = 30
 
-	// TokenMintWindow is the window of the access-token mint throttle (spec 2.4).
+	// TokenMintWindow is the window of the access-token mint throttle (docs/zoho.md#token-limits).
 	TokenMintWindow = 10 * time.Minute
 )
 
-// Messages of the error envelopes (spec 8.1, 9).
+// Messages of the error envelopes (docs/zoho.md#rate-limits-and-quotas, #error-codes).
 const (
 	MsgNoAuth       = "The request could not be authenticated as the authentication value you entered is invalid. Enter a valid authentication value and try again."
 	MsgNotAuthz     = "You are not authorized to perform this operation"

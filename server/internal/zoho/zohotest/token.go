@@ -24,7 +24,7 @@ type tokenDenied struct {
 	Status           string `json:"status"`
 }
 
-// AccessDeniedBody is the body of the HTTP 400 answer to too many token requests (spec 2.3).
+// AccessDeniedBody is the body of the HTTP 400 answer to too many token requests (docs/zoho.md#token-endpoint-errors).
 const AccessDeniedBody = `{"error_description":"You have made too many requests continuously. Please try again after some time.","error":"Access Denied","status":"failure"}`
 
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
