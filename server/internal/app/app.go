@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -295,9 +294,4 @@ func bearerAuth(token config.Secret) auth.AuthFunc {
 		}
 		return ctx, nil
 	}
-}
-
-// dataPath returns a path inside the data directory.
-func dataPath(dataDir string, parts ...string) string {
-	return filepath.Join(append([]string{dataDir}, parts...)...)
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/zohosync/zohosync/server/internal/zoho"
 )
 
-// ImageCacheDir is the image cache inside the data directory (the seed's data/product_images/).
+// ImageCacheDir is the image cache inside the data directory (the Python tool kept them in data/product_images/, docs/python-tool.md#files).
 const ImageCacheDir = "product_images"
 
 // newImages builds the image fetcher; nil when images are switched off.
