@@ -140,9 +140,10 @@ test-real-odoo: build
 BENCH_ODOO          ?= http://127.0.0.1:8070
 BENCH_ODOO_TEMPLATE ?= odoo18
 BENCH_ODOO_MASTER   ?= local-master-18
+BENCH_ODOO_PID      ?= # the Odoo server's pid, when it runs here: its CPU time is reported too
 bench-real-odoo: build
 	ZOHOSYNC_BIN=$(CURDIR)/$(BIN) ZOHOSYNC_REAL_ODOO=$(BENCH_ODOO) ZOHOSYNC_REAL_ODOO_TEMPLATE=$(BENCH_ODOO_TEMPLATE) \
-	ZOHOSYNC_REAL_ODOO_MASTER=$(BENCH_ODOO_MASTER) $(GO) test -count=1 -run '^$$' -bench RealOdoo -benchtime 1x -timeout 60m -v ./server/e2e
+	ZOHOSYNC_REAL_ODOO_MASTER=$(BENCH_ODOO_MASTER) ZOHOSYNC_REAL_ODOO_PID=$(BENCH_ODOO_PID) $(GO) test -count=1 -run '^$$' -bench RealOdoo -benchtime 1x -timeout 60m -v ./server/e2e
 
 ## bench: figures for the README (Go testing.B; see README "Performance")
 bench: build
