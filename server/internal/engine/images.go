@@ -285,7 +285,7 @@ func (s *pictures) failed(j imageJob, reason string, l *ledger) {
 // is written (one write in flight, so Odoo sees the calls in the same order).
 // A picture that cannot be had (a bad image, or downloads stopped by a quota
 // or a cancellation) leaves its product to be written without it.
-func (s *pictures) carry(runCtx context.Context, creates []*plan, batchSize int, write func([]*plan) error) error {
+func (s *pictures) carry(runCtx context.Context, creates []*plan, batchSize int, shape func(*plan) string, write func([]*plan) error) error {
 	var direct, fetch []*plan
 	for _, pl := range creates {
 		pl.carried = true
@@ -304,27 +304,39 @@ func (s *pictures) carry(runCtx context.Context, creates []*plan, batchSize int,
 		inflight = nil
 		return err
 	}
-	var pending []*plan
-	pendingBytes := 0
-	flush := func() error {
-		if err := wait(); err != nil || len(pending) == 0 {
+	// Products of one shape (set of fields) can share a call: a batch fills per shape.
+	type group struct {
+		plans []*plan
+		bytes int
+	}
+	pending := map[string]*group{}
+	var shapes []string
+	flush := func(g *group) error {
+		if err := wait(); err != nil || len(g.plans) == 0 {
 			return err
 		}
-		batch := pending
-		pending, pendingBytes = nil, 0
+		batch := g.plans
+		g.plans, g.bytes = nil, 0
 		inflight = make(chan error, 1)
 		go func() { inflight <- write(batch) }()
 		return nil
 	}
 	add := func(pl *plan) error {
-		pending = append(pending, pl)
-		if pl.image != nil {
-			pendingBytes += len(pl.image.Data)
+		k := shape(pl)
+		g := pending[k]
+		if g == nil {
+			g = &group{}
+			pending[k] = g
+			shapes = append(shapes, k)
 		}
-		if len(pending) < max(1, batchSize) && pendingBytes < odoo.ImageBatchBytes {
+		g.plans = append(g.plans, pl)
+		if pl.image != nil {
+			g.bytes += len(pl.image.Data)
+		}
+		if len(g.plans) < max(1, batchSize) && g.bytes < odoo.ImageBatchBytes {
 			return nil
 		}
-		return flush()
+		return flush(g)
 	}
 
 	workers := max(1, s.opts.Concurrency)
@@ -396,8 +408,10 @@ func (s *pictures) carry(runCtx context.Context, creates []*plan, batchSize int,
 			writeErr = add(pl)
 		}
 	}
-	if writeErr == nil {
-		writeErr = flush()
+	for _, k := range shapes {
+		if writeErr == nil {
+			writeErr = flush(pending[k])
+		}
 	}
 	if err := wait(); writeErr == nil {
 		writeErr = err

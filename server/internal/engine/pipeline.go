@@ -259,7 +259,7 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 		var carry func([]*plan, func([]*plan) error) error
 		if s.pictures != nil {
 			carry = func(creates []*plan, write func([]*plan) error) error {
-				return s.pictures.carry(ctx, creates, s.cfg.Mapping.Options.BatchSize, write)
+				return s.pictures.carry(ctx, creates, s.cfg.Mapping.Options.BatchSize, createShape, write)
 			}
 		}
 		err := s.writer.run(wctx, plans, carry, func(written, failed []*plan) {

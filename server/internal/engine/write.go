@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
+	"slices"
+	"strings"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/mapping"
@@ -90,6 +92,12 @@ func (w *writer) write(ctx context.Context, todo []*plan, batch func(written, fa
 		}
 		batch(ok, bad)
 	})
+}
+
+// createShape names a new product's set of fields: products of one shape can
+// be written in one call.
+func createShape(pl *plan) string {
+	return strings.Join(slices.Sorted(maps.Keys(createValues(pl.p))), ",")
 }
 
 // createValues are a new product's values: default_values, then the mapped ones.
