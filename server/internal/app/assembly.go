@@ -125,17 +125,40 @@ func (a *assembly) Config() *zv1.Config {
 	return out
 }
 
+// checkBudgets splits the time TestConnections may take between the Zoho and
+// the Odoo check: 30 s in all, or the caller's deadline less a margin, so the
+// answer arrives in time and names the check that ran out of time.
+func checkBudgets(ctx context.Context, now time.Time) (zohoBudget, odooBudget time.Duration) {
+	total := 30 * time.Second
+	if dl, ok := ctx.Deadline(); ok {
+		left := dl.Sub(now)
+		margin := min(left/10, time.Second)
+		total = min(total, left-margin)
+	}
+	total = max(total, 0)
+	return total / 2, total - total/2
+}
+
+// timedOut names a check that ran out of its budget; other errors in one line.
+func timedOut(what string, budget time.Duration, err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("%s did not answer within %s", what, budget.Round(100*time.Millisecond))
+	}
+	return oneLine(err)
+}
+
 // TestConnections checks Zoho (token and organisation) and Odoo (login,
-// version, the fields the mapping writes), each within 30 seconds.
+// version, the fields the mapping writes), each within its share of the budget.
 func (a *assembly) TestConnections(ctx context.Context) *zv1.TestConnectionsResponse {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	zohoBudget, odooBudget := checkBudgets(ctx, time.Now())
+	zctx, cancel := context.WithTimeout(ctx, zohoBudget)
 	defer cancel()
 	out := &zv1.TestConnectionsResponse{Zoho: &zv1.ZohoCheck{}, Odoo: &zv1.OdooCheck{}}
 	src := zoho.Source(a.cfg.Zoho.ItemSource)
-	orgs, err := a.zoho.Organizations(ctx, src)
+	orgs, err := a.zoho.Organizations(zctx, src)
 	switch {
 	case err != nil:
-		out.Zoho.Error = err.Error()
+		out.Zoho.Error = timedOut("Zoho", zohoBudget, err)
 	default:
 		found := false
 		for _, o := range orgs {
@@ -153,15 +176,17 @@ func (a *assembly) TestConnections(ctx context.Context) *zv1.TestConnectionsResp
 		}
 		out.Zoho.CallsRemainingToday = a.zoho.Stats().QuotaLeft
 	}
+	ctx, cancelOdoo := context.WithTimeout(ctx, odooBudget)
+	defer cancelOdoo()
 	oc := a.newOdoo()
 	if err := oc.Login(ctx); err != nil {
-		out.Odoo.Error = oneLine(err)
+		out.Odoo.Error = timedOut("Odoo", odooBudget, err)
 		return out
 	}
 	out.Odoo.ServerVersion, out.Odoo.Uid = oc.Version().Full, oc.UID()
 	fields, err := oc.ProductFields(ctx)
 	if err != nil {
-		out.Odoo.Error = oneLine(err)
+		out.Odoo.Error = timedOut("Odoo", odooBudget, err)
 		return out
 	}
 	units, err := oc.Units(ctx)
