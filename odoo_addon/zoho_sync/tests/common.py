@@ -44,6 +44,8 @@ class FakeClient:
         self.run.started_at.FromSeconds(1_800_000_000)
         self.already_running = False
         self.raise_on = {}
+        self.last_success_at = None  # datetime (naive UTC) of the last successful run, or None
+        self.timeout = 3.0
 
     def _maybe_raise(self, name):
         self.calls.append(name)
@@ -70,8 +72,13 @@ class FakeClient:
         last = pb.Run(id="40", kind=pb.RUN_KIND_FULL, state=pb.RUN_STATE_PARTIAL)
         last.progress.counts.seen = 12
         last.progress.counts.failed = 1
+        success = None
+        if self.last_success_at:
+            success = pb.Run(id="39", kind=pb.RUN_KIND_SMART, state=pb.RUN_STATE_SUCCEEDED)
+            success.finished_at.FromDatetime(self.last_success_at)
         return pb.GetStatusResponse(
             last_run=last,
+            last_successful_run=success,
             products_tracked=11,
             products_failed=1,
             schedule_enabled=self.schedule.enabled,
