@@ -173,10 +173,10 @@ class LiveZohoSync:
 
     TOKEN = "zoho-sync-live-test-token"
 
-    def __init__(self, odoo_url, db, items=40):
+    def __init__(self, odoo_url, db, items=40, latency="10ms"):
         self.bin = _find_binary("ZOHOSYNC_BIN", "zohosync")
         self.fakes_bin = _find_binary("ZOHOSYNC_FAKES", "zohosync-fakes")
-        self.odoo_url, self.db, self.items = odoo_url, db, items
+        self.odoo_url, self.db, self.items, self.latency = odoo_url, db, items, latency
         self.dir = None
         self.fakes = None
         self.server = None
@@ -193,7 +193,7 @@ class LiveZohoSync:
             json.dumps({"url": self.odoo_url, "db": self.db, "username": "admin", "password": "admin"})
         )
         self.fakes = subprocess.Popen(
-            [self.fakes_bin, "serve", "--dir", str(self.dir), "--items", str(self.items), "--latency", "10ms"],
+            [self.fakes_bin, "serve", "--dir", str(self.dir), "--items", str(self.items), "--latency", self.latency],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
