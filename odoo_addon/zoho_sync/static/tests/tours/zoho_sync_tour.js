@@ -88,7 +88,7 @@ registry.category("web_tour.tours").add("zoho_sync_user_tour", {
         {
             content: "The run form polls the server until the run has succeeded",
             trigger: ".o_form_view .o_statusbar_status button[aria-checked='true']:contains('Succeeded')",
-            timeout: 120000,
+            timeout: 60000,
             ...CHECK,
         },
         {
