@@ -50,9 +50,18 @@ check-generated: tools-proto
 	  git status --short -- $(GEN_DIRS); \
 	  echo "generated code is out of date: run 'make generate' and commit the result"; exit 1; fi
 
+## lint: buf lint and format, buf breaking, gofmt, vet, the addon's static checks.
+## buf breaking compares proto/ with the git branch main (FILE rules: wire and generated code).
+## v1 was reshaped once before release (issue 10: ErrorReason, enums for closed sets, GetStatus
+## embeds Schedule); that branch differs from the main it started from, and the check is meant to
+## pass once it is merged, when main is that shape. From then on every change must keep v1
+## compatible with main; a deliberate break needs a new package version (zohosync.v2).
+## BUF_AGAINST overrides what is compared with (e.g. '.git\#ref=HEAD~1').
+BUF_AGAINST ?= .git\#branch=main
 lint: tools-proto lint-addon
 	$(BUF) lint
 	$(BUF) format --diff --exit-code
+	$(BUF) breaking --against '$(BUF_AGAINST)'
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\.go$$')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 

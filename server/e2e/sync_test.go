@@ -135,7 +135,7 @@ func TestKillAtRandomMomentsNeverDuplicates(t *testing.T) {
 				e.start()
 			}
 			out, _, _ := e.cli("runs", "--json")
-			if n := strings.Count(out, `"error_reason":"INTERRUPTED"`); n == 0 {
+			if n := strings.Count(out, `"error_reason":"ERROR_REASON_INTERRUPTED"`); n == 0 {
 				t.Fatalf("no kill interrupted a run; the trial tested nothing:\n%s", out)
 			} else {
 				t.Logf("%d of 3 kills interrupted a run", n)

@@ -2,6 +2,8 @@
 
 import socket
 
+import grpc
+
 import pytest
 
 import zohosync_client as zs
@@ -46,7 +48,8 @@ def test_status_and_ping(client):
     status = client.status()
     assert status.server_version
     assert client.ping() == status.server_version
-    assert status.schedule_enabled is False or status.schedule_enabled is True
+    assert status.HasField("schedule")  # always set, also without a scheduler
+    assert not status.schedule.enabled and "without a scheduler" in status.schedule.disabled_reason
 
 
 def test_start_sync_smart_then_runs_and_products(client):
@@ -130,11 +133,14 @@ def test_not_found_and_preconditions(client):
     with pytest.raises(FailedPrecondition) as info:
         client.retry_failed()
     assert info.value.reason == "NO_FAILED_ITEMS"
-    # No scheduler on this server (--no-scheduler). The API says FailedPrecondition
-    # NO_SCHEDULER; the server built here answers INTERNAL, so accept either.
-    with pytest.raises(ZohoSyncError) as info:
+    # No scheduler on this server (--no-scheduler): FailedPrecondition / NO_SCHEDULER.
+    with pytest.raises(zs.NoScheduler) as info:
         client.update_schedule(enabled=True)
-    assert info.value.reason == "NO_SCHEDULER" or "scheduler" in str(info.value)
+    assert isinstance(info.value, FailedPrecondition)
+    assert info.value.code == grpc.StatusCode.FAILED_PRECONDITION
+    assert info.value.reason == "NO_SCHEDULER"
+    assert info.value.error_reason == zs.errors_pb2.ERROR_REASON_NO_SCHEDULER
+    assert "--no-scheduler" in str(info.value)
 
 
 def test_bad_arguments_client_side(client):
@@ -164,7 +170,7 @@ def test_schedule_get_and_update(fresh_server):
         # Enabling gives a next run time; disable again so nothing starts.
         on = c.update_schedule(enabled=True)
         assert on.enabled and zs.to_datetime(on.next_run_at) is not None
-        assert c.status().schedule_enabled
+        assert c.status().schedule.enabled
         off = c.update_schedule(enabled=False)
         assert not off.enabled
         assert c.update_schedule() == c.get_schedule()
@@ -187,14 +193,16 @@ def test_wrong_token(server):
             c.status()
     err = info.value
     assert server.address in str(err)
+    assert isinstance(err, zs.ApiTokenWrong) and err.reason == "API_TOKEN_WRONG"
     for text in (str(err), repr(err), repr(c), err.details, err.message):
         assert secret not in text and TOKEN not in text
 
 
 def test_missing_token(server):
     with Client(server.address) as c:
-        with pytest.raises(AuthenticationError):
+        with pytest.raises(AuthenticationError) as info:
             c.start_sync()
+    assert isinstance(info.value, zs.ApiTokenMissing)
 
 
 def test_token_not_in_repr(client):

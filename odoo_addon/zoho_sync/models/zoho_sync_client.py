@@ -120,9 +120,30 @@ class ZohoSyncService(models.AbstractModel):
             raise UserError(self._zoho_error_message(err)) from None
 
     @api.model
+    def _zoho_reason_messages(self, err):
+        """What to do about the server reasons a person can act on, keyed on the
+        zohosync.v1.ErrorReason names (the client's ``err.reason``)."""
+        msg = str(err)
+        return {
+            "NO_SCHEDULER": _(
+                "The zohosync server runs without a scheduler (it was started with "
+                "--no-scheduler): restart it without that flag to use scheduled syncs."
+            ),
+            "NO_FAILED_ITEMS": _("No product has failed: there is nothing to retry."),
+            "NO_RUN_IN_PROGRESS": _("No sync run is in progress."),
+            "RUN_ALREADY_ENDED": _("That sync run has already ended."),
+            "SHUTTING_DOWN": _("The zohosync server is shutting down; try again once it is back."),
+            "CONFIG_INVALID": _("The zohosync server's configuration is invalid: %(msg)s", msg=msg),
+            "INVALID_SCHEDULE": _("The zohosync server refused the schedule: %(msg)s", msg=msg),
+        }
+
+    @api.model
     def _zoho_error_message(self, err):
         """A readable sentence for a client error (never contains the token)."""
         address = getattr(err, "address", "") or self._zoho_settings()["address"]
+        by_reason = self._zoho_reason_messages(err).get(getattr(err, "reason", ""))
+        if by_reason:
+            return by_reason
         if isinstance(err, TLSMismatch):
             return _(
                 "%(msg)s. Check 'Use TLS' in Settings > Zoho Sync against how the server is started.",

@@ -68,10 +68,10 @@ def run_values(run):
         "images_downloaded": counts.images_downloaded,
         "images_failed": counts.images_failed,
         "error": run.error or False,
-        "error_reason": run.error_reason or False,
+        "error_reason": zs.reason_name(run.error_reason) or False,
         "zoho_calls": run.zoho_calls,
         "odoo_calls": run.odoo_calls,
-        "warnings": "\n".join("%s: %s" % (w.code, w.message) for w in run.warnings) or False,
+        "warnings": "\n".join("%s: %s" % (zs.enum_label(sync_pb2.WarningCode, w.code).upper(), w.message) for w in run.warnings) or False,
     }
     return vals
 
@@ -144,7 +144,11 @@ class ZohoSyncRun(models.Model):
             current = rec.read(list(vals))[0]
             vals = {k: v for k, v in vals.items() if not self._zoho_same(rec._fields[k], current[k], v)}
         if with_errors:
-            new = [(e.zoho_item_id, e.name, e.reason, e.stage, e.odoo_id) for e in run.item_errors]
+            stage = zohosync_client.sync_pb2.ItemStage
+            new = [
+                (e.zoho_item_id, e.name, e.reason, zohosync_client.enum_label(stage, e.stage), e.odoo_id)
+                for e in run.item_errors
+            ]
             old = [(e.zoho_item_id or "", e.name or "", e.reason or "", e.stage or "", e.odoo_id)
                    for e in rec.item_error_ids] if rec else []
             if new != old:

@@ -12,8 +12,6 @@ per episode (when it starts), which are removed when it clears.
 import base64
 import datetime
 import logging
-import time
-
 from odoo import _, api, fields, models
 
 from .zoho_sync_client import ZohoSyncError, check_read, client_missing_message, zohosync_client
@@ -40,8 +38,7 @@ class ZohoSyncStatus(models.Model):
     _description = "Zoho Sync: last known server status"
 
     name = fields.Char(default=lambda self: _("Zoho Sync status"), readonly=True)
-    status_blob = fields.Text(readonly=True, help="Last GetStatus answer (serialized message).")
-    schedule_blob = fields.Text(readonly=True, help="Last GetSchedule answer (serialized message).")
+    status_blob = fields.Text(readonly=True, help="Last GetStatus answer, schedule included (serialized message).")
     fetched_at = fields.Datetime("Read from the server at", readonly=True)
     last_error = fields.Char("Last refresh error", readonly=True)
     alert_kind = fields.Selection(ALERT_KINDS, default="none", required=True, readonly=True)
@@ -62,33 +59,28 @@ class ZohoSyncStatus(models.Model):
         self.ensure_one()
         if zohosync_client is None:
             return None, None
-        status = schedule = None
-        if self.status_blob:
-            status = zohosync_client.sync_pb2.GetStatusResponse.FromString(base64.b64decode(self.status_blob))
-        if self.schedule_blob:
-            schedule = zohosync_client.schedule_pb2.Schedule.FromString(base64.b64decode(self.schedule_blob))
-        return status, schedule
+        if not self.status_blob:
+            return None, None
+        status = zohosync_client.sync_pb2.GetStatusResponse.FromString(base64.b64decode(self.status_blob))
+        return status, status.schedule
 
     @api.model
     def _read_server(self, budget):
-        """GetSchedule and GetStatus within one deadline of ``budget`` seconds in all.
+        """GetStatus (the schedule included) within a deadline of ``budget`` seconds.
 
         Returns (status, schedule, error message or None)."""
         message = client_missing_message()
         if message:
             return None, None, message
         service = self.env["zoho.sync.service"]
-        deadline = time.monotonic() + budget
         client = service._zoho_client(timeout=budget)
         try:
-            schedule = client.get_schedule()
-            client.timeout = max(deadline - time.monotonic(), 0.05)
             status = client.status()
         except ZohoSyncError as err:
             return None, None, service._zoho_error_message(err)
         finally:
             client.close()
-        return status, schedule, None
+        return status, status.schedule, None
 
     def _refresh(self, budget):
         """Read the server; store the answer when it changed; evaluate the alerts.
@@ -104,9 +96,9 @@ class ZohoSyncStatus(models.Model):
                 vals["last_error"] = error
             status, schedule = self._messages()
         else:
-            blobs = {"status_blob": _blob(status), "schedule_blob": _blob(schedule)}
+            blobs = {"status_blob": _blob(status)}
             now = fields.Datetime.now()
-            changed = blobs["status_blob"] != self.status_blob or blobs["schedule_blob"] != self.schedule_blob
+            changed = blobs["status_blob"] != self.status_blob
             # The age is kept to the minute without a write on every read.
             if changed or not self.fetched_at or now - self.fetched_at > datetime.timedelta(minutes=1):
                 vals.update(blobs, fetched_at=now)
@@ -209,7 +201,7 @@ class ZohoSyncStatus(models.Model):
 
     # -- the panel -----------------------------------------------------------------
 
-    @api.depends("status_blob", "schedule_blob", "fetched_at", "last_error", "alert_kind")
+    @api.depends("status_blob", "fetched_at", "last_error", "alert_kind")
     def _compute_panel_html(self):
         for rec in self:
             status, schedule = rec._messages()

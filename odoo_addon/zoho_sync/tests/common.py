@@ -31,7 +31,7 @@ class FakeClient:
     def __init__(self):
         pb = zohosync_client
         self.calls = []
-        self.schedule = pb.schedule_pb2.Schedule(
+        self.schedule = pb.sync_pb2.Schedule(
             enabled=False, sync_interval_hours=4, force_full_sync_days=7, max_consecutive_errors=5
         )
         self.run = pb.sync_pb2.Run(
@@ -81,7 +81,7 @@ class FakeClient:
             last_successful_run=success,
             products_tracked=11,
             products_failed=1,
-            schedule_enabled=self.schedule.enabled,
+            schedule=self.schedule,
             server_version="test",
             recent_errors=[pb.ItemError(zoho_item_id="9", name="Broken", reason="Barcode already assigned")],
         )

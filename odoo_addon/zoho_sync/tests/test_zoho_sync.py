@@ -113,7 +113,7 @@ class TestZohoSync(TransactionCase):
     @need_client
     def test_settings_show_last_known_status_when_server_down(self):
         self._settings()  # a good read is stored
-        self.fake.raise_on["get_schedule"] = zsc.ServerUnavailable(
+        self.fake.raise_on["status"] = zsc.ServerUnavailable(
             "cannot reach the zohosync server at fake:1: connection refused", address="fake:1"
         )
         settings = self._settings()
@@ -194,6 +194,15 @@ class TestZohoSync(TransactionCase):
             self.assertIn(text, service._zoho_error_message(err))
 
     @need_client
+    def test_reason_messages_follow_the_enum(self):
+        service = self.env["zoho.sync.service"]
+        err = zsc.zohosync_client.NoScheduler("no scheduler", reason="NO_SCHEDULER")
+        self.assertIn("--no-scheduler", service._zoho_error_message(err))
+        # Every key is an ErrorReason name, so a renamed reason cannot go unnoticed.
+        for reason in service._zoho_reason_messages(err):
+            self.assertIn(reason, zsc.zohosync_client.REASON_CLASSES)
+
+    @need_client
     def test_test_connection(self):
         action = self._settings().action_zoho_sync_test_connection()
         self.assertEqual(action["params"]["type"], "success")
@@ -249,7 +258,9 @@ class TestZohoSync(TransactionCase):
         # The run ends: one poll stores it, with its failed items.
         self.fake.run.state = zsc.zohosync_client.sync_pb2.RUN_STATE_SUCCEEDED
         self.fake.run.progress.done = 200
-        self.fake.run.item_errors.add(zoho_item_id="9", name="Broken", reason="bad barcode", stage="write")
+        self.fake.run.item_errors.add(
+            zoho_item_id="9", name="Broken", reason="bad barcode", stage=zsc.zohosync_client.sync_pb2.ITEM_STAGE_WRITE
+        )
         with self._count_writes() as writes:
             result = run.zoho_sync_poll()
         self.assertTrue(writes)
@@ -257,6 +268,7 @@ class TestZohoSync(TransactionCase):
         self.assertEqual(run.state, "succeeded")
         self.assertEqual(run.progress, 100.0)
         self.assertEqual(run.item_error_ids.reason, "bad barcode")
+        self.assertEqual(run.item_error_ids.stage, "write")
         # Polling an ended, stored run again writes nothing.
         with self._count_writes() as writes:
             run.zoho_sync_poll()

@@ -62,6 +62,12 @@ func (fixedSchedule) Update(mask []string, in *zv1.Schedule) (*zv1.Schedule, err
 
 func serve(t *testing.T) (*grpc.ClientConn, *store.Store) {
 	t.Helper()
+	return serveWith(t, fixedSchedule{})
+}
+
+// serveWith serves the API over bufconn with the given scheduler.
+func serveWith(t *testing.T, sched api.Scheduler) (*grpc.ClientConn, *store.Store) {
+	t.Helper()
 	st, err := store.Open(t.TempDir(), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -86,9 +92,9 @@ func serve(t *testing.T) (*grpc.ClientConn, *store.Store) {
 	lis := bufconn.Listen(1 << 20)
 	srv := grpc.NewServer()
 	eng := idleEngine{st}
-	zv1.RegisterSyncServiceServer(srv, &api.SyncService{Engine: eng, State: st, Schedule: fixedSchedule{}, Version: "test"})
+	zv1.RegisterSyncServiceServer(srv, &api.SyncService{Engine: eng, State: st, Schedule: sched, Version: "test"})
 	zv1.RegisterProductServiceServer(srv, &api.ProductService{Engine: eng, State: st})
-	zv1.RegisterScheduleServiceServer(srv, &api.ScheduleService{Scheduler: fixedSchedule{}})
+	zv1.RegisterScheduleServiceServer(srv, &api.ScheduleService{Scheduler: sched})
 	go srv.Serve(lis)
 	t.Cleanup(srv.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufnet", grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
@@ -165,6 +171,43 @@ func TestListProductsPagesAndFilters(t *testing.T) {
 	}
 }
 
+// TestNoScheduler: a server run with --no-scheduler answers UpdateSchedule
+// with FailedPrecondition / NO_SCHEDULER (as the clients document), and
+// GetStatus still shows the schedule, disabled, with the reason.
+func TestNoScheduler(t *testing.T) {
+	conn, _ := serveWith(t, api.NoScheduler{})
+	ctx := context.Background()
+	var trailer metadata.MD
+	_, err := zv1.NewScheduleServiceClient(conn).UpdateSchedule(ctx, &zv1.UpdateScheduleRequest{
+		Schedule: &zv1.Schedule{Enabled: true}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"enabled"}}}, grpc.Trailer(&trailer))
+	st, _ := status.FromError(err)
+	if st.Code() != codes.FailedPrecondition || !strings.Contains(st.Message(), "--no-scheduler") {
+		t.Fatalf("UpdateSchedule: %v %q, want FailedPrecondition naming --no-scheduler", st.Code(), st.Message())
+	}
+	if got := trailer.Get(api.ReasonTrailer); len(got) != 1 || got[0] != "NO_SCHEDULER" {
+		t.Fatalf("reason trailer = %v, want NO_SCHEDULER", got)
+	}
+	resp, err := zv1.NewSyncServiceClient(conn).GetStatus(ctx, &zv1.GetStatusRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc := resp.GetSchedule(); sc == nil || sc.GetEnabled() || !strings.Contains(sc.GetDisabledReason(), "without a scheduler") {
+		t.Fatalf("GetStatus schedule = %v, want disabled with its reason", sc)
+	}
+}
+
+// TestGetStatusEmbedsTheSchedule: GetStatus returns the scheduler's own Schedule.
+func TestGetStatusEmbedsTheSchedule(t *testing.T) {
+	conn, _ := serve(t)
+	resp, err := zv1.NewSyncServiceClient(conn).GetStatus(context.Background(), &zv1.GetStatusRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc := resp.GetSchedule(); !sc.GetEnabled() || sc.GetSyncIntervalHours() != 4 {
+		t.Fatalf("schedule = %v, want fixedSchedule's", sc)
+	}
+}
+
 func TestErrorsCarryCodesAndReasons(t *testing.T) {
 	conn, _ := serve(t)
 	sc, pc, sch := zv1.NewSyncServiceClient(conn), zv1.NewProductServiceClient(conn), zv1.NewScheduleServiceClient(conn)
@@ -221,9 +264,7 @@ func TestErrorsCarryCodesAndReasons(t *testing.T) {
 				t.Fatalf("got %v %q, want %v containing %q", st.Code(), st.Message(), tc.code, tc.msg)
 			}
 			if got := trailer.Get(api.ReasonTrailer); len(got) != 1 || got[0] != tc.reason {
-				if !strings.Contains(tc.name, "watch") { // streams carry it in the stream's trailer
-					t.Fatalf("reason trailer = %v, want %s", got, tc.reason)
-				}
+				t.Fatalf("reason trailer = %v, want %s", got, tc.reason)
 			}
 			var found bool
 			for _, d := range st.Details() {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
@@ -26,19 +25,41 @@ type ScheduleService struct {
 	Scheduler Scheduler
 }
 
+// NoScheduler answers for a server run with --no-scheduler: the schedule
+// reads as disabled, and changing it fails with NO_SCHEDULER.
+type NoScheduler struct{}
+
+// Current is a disabled schedule that says why.
+func (NoScheduler) Current() *zv1.Schedule {
+	return &zv1.Schedule{DisabledReason: "this server runs without a scheduler (serve --no-scheduler)"}
+}
+
+// Update always fails: there is no scheduler to change.
+func (NoScheduler) Update([]string, *zv1.Schedule) (*zv1.Schedule, error) {
+	return nil, NewError(zv1.ErrorReason_ERROR_REASON_NO_SCHEDULER,
+		"this server runs without a scheduler (serve --no-scheduler); restart it without that flag to use the schedule")
+}
+
+func (s *ScheduleService) scheduler() Scheduler {
+	if s.Scheduler == nil {
+		return NoScheduler{}
+	}
+	return s.Scheduler
+}
+
 // GetSchedule returns settings and state.
 func (s *ScheduleService) GetSchedule(ctx context.Context, _ *zv1.GetScheduleRequest) (*zv1.GetScheduleResponse, error) {
-	return &zv1.GetScheduleResponse{Schedule: s.Scheduler.Current()}, nil
+	return &zv1.GetScheduleResponse{Schedule: s.scheduler().Current()}, nil
 }
 
 // UpdateSchedule changes the masked fields.
 func (s *ScheduleService) UpdateSchedule(ctx context.Context, req *zv1.UpdateScheduleRequest) (*zv1.UpdateScheduleResponse, error) {
 	if req.GetSchedule() == nil {
-		return nil, toStatus(ctx, invalid("INVALID_SCHEDULE", "schedule is required; set the fields to change and name them in update_mask"))
+		return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_SCHEDULE, "schedule is required; set the fields to change and name them in update_mask"))
 	}
-	sc, err := s.Scheduler.Update(req.GetUpdateMask().GetPaths(), req.GetSchedule())
+	sc, err := s.scheduler().Update(req.GetUpdateMask().GetPaths(), req.GetSchedule())
 	if errors.Is(err, schedule.ErrInvalid) {
-		return nil, toStatus(ctx, invalid("INVALID_SCHEDULE", err.Error()))
+		return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_SCHEDULE, err.Error()))
 	}
 	if err != nil {
 		return nil, toStatus(ctx, err)
@@ -58,7 +79,7 @@ func ProductFromState(st store.ItemState) *zv1.Product {
 	p := &zv1.Product{
 		ZohoItemId: st.ZohoID, OdooId: st.OdooID, Name: st.Name, Sku: st.SKU, Checksum: st.Checksum,
 		ImageMd5: st.ImageMD5, ImageId: st.ImageID, LastError: st.LastError, LastRunId: st.LastRunID,
-		LinkedBy: st.LinkedBy, Failures: int32(st.Failures), ImageError: st.ImageError,
+		LinkedBy: linkedBy(st.LinkedBy), Failures: int32(st.Failures), ImageError: st.ImageError,
 	}
 	switch st.State {
 	case store.StateFailed:
@@ -74,18 +95,23 @@ func ProductFromState(st store.ItemState) *zv1.Product {
 	return p
 }
 
+// linkedBy converts the store's link word ("sku", "external_id", ...) to the enum.
+func linkedBy(s string) zv1.LinkedBy {
+	return zv1.LinkedBy(zv1.LinkedBy_value["LINKED_BY_"+strings.ToUpper(s)])
+}
+
 // ListProducts pages through tracked items.
 func (s *ProductService) ListProducts(ctx context.Context, req *zv1.ListProductsRequest) (*zv1.ListProductsResponse, error) {
 	size := int(req.GetPageSize())
 	switch {
 	case size < 0 || size > 500:
-		return nil, toStatus(ctx, invalid("INVALID_PAGE_SIZE", "page_size must be between 1 and 500 (0 means 50)"))
+		return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_PAGE_SIZE, "page_size must be between 1 and 500 (0 means 50)"))
 	case size == 0:
 		size = 50
 	}
 	after := req.GetPageToken()
 	if after != "" && (strings.ContainsAny(after, "/\x00") || len(after) > 64) {
-		return nil, toStatus(ctx, invalid("INVALID_PAGE_TOKEN", "page_token is not one this server issued; pass next_page_token from the previous page"))
+		return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_PAGE_TOKEN, "page_token is not one this server issued; pass next_page_token from the previous page"))
 	}
 	want := map[zv1.ProductFilter]string{
 		zv1.ProductFilter_PRODUCT_FILTER_SYNCED:   store.StateSynced,
@@ -123,19 +149,19 @@ func (s *ProductService) GetProduct(ctx context.Context, req *zv1.GetProductRequ
 	switch k := req.GetKey().(type) {
 	case *zv1.GetProductRequest_ZohoItemId:
 		if k.ZohoItemId == "" {
-			return nil, toStatus(ctx, invalid("INVALID_PRODUCT_KEY", "zoho_item_id is empty"))
+			return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_PRODUCT_KEY, "zoho_item_id is empty"))
 		}
 		st, err = s.State.Item(k.ZohoItemId)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, toStatus(ctx, &apiError{codes.NotFound, "PRODUCT_NOT_FOUND", "no tracked item has Zoho id " + strconv.Quote(k.ZohoItemId)})
+			return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_PRODUCT_NOT_FOUND, "no tracked item has Zoho id "+strconv.Quote(k.ZohoItemId)))
 		}
 	case *zv1.GetProductRequest_OdooId:
 		st, err = s.State.ItemByOdooID(k.OdooId)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, toStatus(ctx, &apiError{codes.NotFound, "PRODUCT_NOT_FOUND", "no tracked item is linked to Odoo product " + strconv.FormatInt(k.OdooId, 10)})
+			return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_PRODUCT_NOT_FOUND, "no tracked item is linked to Odoo product "+strconv.FormatInt(k.OdooId, 10)))
 		}
 	default:
-		return nil, toStatus(ctx, invalid("INVALID_PRODUCT_KEY", "give zoho_item_id or odoo_id"))
+		return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_PRODUCT_KEY, "give zoho_item_id or odoo_id"))
 	}
 	if err != nil {
 		return nil, toStatus(ctx, err)

@@ -74,7 +74,7 @@ func (s *SyncService) WatchRun(req *zv1.WatchRunRequest, stream zv1.SyncService_
 	ctx := stream.Context()
 	if id := req.GetRunId(); id != "" {
 		if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 {
-			return toStatus(ctx, invalid("INVALID_RUN_ID", "run_id must be a run number such as \"12\", not "+strconv.Quote(id)))
+			return toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_RUN_ID, "run_id must be a run number such as \"12\", not "+strconv.Quote(id)))
 		}
 	}
 	return s.stream(ctx, req.GetRunId(), func(ev *zv1.RunEvent) error {
@@ -130,7 +130,7 @@ func (s *SyncService) CancelRun(ctx context.Context, req *zv1.CancelRunRequest) 
 // GetRun returns one run.
 func (s *SyncService) GetRun(ctx context.Context, req *zv1.GetRunRequest) (*zv1.GetRunResponse, error) {
 	if req.GetRunId() == "" {
-		return nil, toStatus(ctx, invalid("INVALID_RUN_ID", "run_id is required (see ListRuns for ids)"))
+		return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_RUN_ID, "run_id is required (see ListRuns for ids)"))
 	}
 	run, err := s.Engine.Run(req.GetRunId())
 	if err != nil {
@@ -144,7 +144,7 @@ func (s *SyncService) ListRuns(ctx context.Context, req *zv1.ListRunsRequest) (*
 	size := int(req.GetPageSize())
 	switch {
 	case size < 0 || size > 200:
-		return nil, toStatus(ctx, invalid("INVALID_PAGE_SIZE", "page_size must be between 1 and 200 (0 means 20)"))
+		return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_PAGE_SIZE, "page_size must be between 1 and 200 (0 means 20)"))
 	case size == 0:
 		size = 20
 	}
@@ -152,7 +152,7 @@ func (s *SyncService) ListRuns(ctx context.Context, req *zv1.ListRunsRequest) (*
 	if t := req.GetPageToken(); t != "" {
 		n, err := strconv.ParseInt(t, 10, 64)
 		if err != nil || n <= 0 {
-			return nil, toStatus(ctx, invalid("INVALID_PAGE_TOKEN", "page_token is not one this server issued; pass next_page_token from the previous page"))
+			return nil, toStatus(ctx, NewError(zv1.ErrorReason_ERROR_REASON_INVALID_PAGE_TOKEN, "page_token is not one this server issued; pass next_page_token from the previous page"))
 		}
 		before = n
 	}
@@ -209,16 +209,12 @@ func (s *SyncService) GetStatus(ctx context.Context, _ *zv1.GetStatusRequest) (*
 	}
 	for _, id := range ids {
 		st := states[id]
-		resp.RecentErrors = append(resp.RecentErrors, &zv1.ItemError{ZohoItemId: id, Name: st.Name, Reason: st.LastError, OdooId: st.OdooID, Stage: "last run"})
+		resp.RecentErrors = append(resp.RecentErrors, &zv1.ItemError{ZohoItemId: id, Name: st.Name, Reason: st.LastError, OdooId: st.OdooID})
 	}
-	if s.Schedule != nil {
-		sc := s.Schedule.Current()
-		resp.ScheduleEnabled = sc.GetEnabled()
-		resp.NextRunAt = sc.GetNextRunAt()
-		resp.NextRunKind = sc.GetNextRunKind()
-		resp.ScheduleDisabledReason = sc.GetDisabledReason()
-		resp.ConsecutiveFailures = sc.GetConsecutiveFailures()
-		resp.LastFullSyncAt = sc.GetLastFullSyncAt()
+	sched := s.Schedule
+	if sched == nil {
+		sched = NoScheduler{}
 	}
+	resp.Schedule = sched.Current()
 	return resp, nil
 }

@@ -5,7 +5,6 @@ package app
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -23,12 +22,10 @@ import (
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
-	"google.golang.org/grpc/status"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/api"
@@ -131,7 +128,7 @@ func Serve(ctx context.Context, o Options) error {
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(srv, hs)
 	reflection.Register(srv)
-	var schedInfo api.Scheduler = disabledScheduler{}
+	var schedInfo api.Scheduler = api.NoScheduler{}
 	if sched != nil {
 		schedInfo = sched
 	}
@@ -192,16 +189,6 @@ func Serve(ctx context.Context, o Options) error {
 	return nil
 }
 
-// disabledScheduler answers ScheduleService when the server runs without a scheduler.
-type disabledScheduler struct{}
-
-func (disabledScheduler) Current() *zv1.Schedule {
-	return &zv1.Schedule{DisabledReason: "this server runs without a scheduler"}
-}
-func (disabledScheduler) Update([]string, *zv1.Schedule) (*zv1.Schedule, error) {
-	return nil, errors.New("this server runs without a scheduler")
-}
-
 // checkListen refuses a non-loopback address without a token: anyone who can
 // reach the port could otherwise start syncs and read the configuration.
 func checkListen(addr string, haveToken bool) error {
@@ -230,7 +217,7 @@ func newGRPCServer(log *slog.Logger, token config.Secret, creds credentials.Tran
 	logOpts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall)}
 	recoverOpt := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
 		log.Error("panic in RPC handler", "panic", p, "stack", string(debug.Stack()))
-		return status.Error(codes.Internal, "internal error; see the server log")
+		return api.Status(ctx, zv1.ErrorReason_ERROR_REASON_INTERNAL, "internal error; see the server log")
 	})
 	unary := []grpc.UnaryServerInterceptor{m.unary, logging.UnaryServerInterceptor(logger, logOpts...), recovery.UnaryServerInterceptor(recoverOpt)}
 	stream := []grpc.StreamServerInterceptor{m.stream, logging.StreamServerInterceptor(logger, logOpts...), recovery.StreamServerInterceptor(recoverOpt)}
@@ -262,10 +249,10 @@ func bearerAuth(token config.Secret) auth.AuthFunc {
 	return func(ctx context.Context) (context.Context, error) {
 		got, err := auth.AuthFromMD(ctx, "bearer")
 		if err != nil {
-			return nil, status.Error(codes.Unauthenticated, "missing API token: send the header \"authorization: Bearer <token>\" (the server's "+EnvAPIToken+")")
+			return nil, api.Status(ctx, zv1.ErrorReason_ERROR_REASON_API_TOKEN_MISSING, "missing API token: send the header \"authorization: Bearer <token>\" (the server's "+EnvAPIToken+")")
 		}
 		if subtle.ConstantTimeCompare([]byte(got), want) != 1 {
-			return nil, status.Error(codes.Unauthenticated, "wrong API token")
+			return nil, api.Status(ctx, zv1.ErrorReason_ERROR_REASON_API_TOKEN_WRONG, "wrong API token")
 		}
 		return ctx, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
@@ -103,7 +104,7 @@ func (a *assembly) Config() *zv1.Config {
 			DataCenter: c.Zoho.DataCenter, ClientId: c.Zoho.ClientID, OrganizationId: c.Zoho.OrganizationID,
 			ClientSecret: &zv1.SecretState{Set: c.Zoho.ClientSecret.IsSet(), Source: c.Zoho.ClientSecretSource},
 			RefreshToken: &zv1.SecretState{Set: c.Zoho.RefreshToken.IsSet(), Source: c.Zoho.RefreshTokenSource},
-			ItemSource:   c.Zoho.ItemSource, ImageSources: c.Mapping.Options.Images.Sources,
+			ItemSource:   zohoProduct(c.Zoho.ItemSource), ImageSources: zohoProducts(c.Mapping.Options.Images.Sources),
 		},
 		Odoo: &zv1.OdooConfig{Url: c.Odoo.URL, Db: c.Odoo.DB, Username: c.Odoo.Username,
 			Password: &zv1.SecretState{Set: c.Odoo.Password.IsSet(), Source: c.Odoo.PasswordSource}},
@@ -145,6 +146,19 @@ func timedOut(what string, budget time.Duration, err error) string {
 		return fmt.Sprintf("%s did not answer within %s", what, budget.Round(100*time.Millisecond))
 	}
 	return oneLine(err)
+}
+
+// zohoProduct converts a config word ("books", "inventory") to the enum.
+func zohoProduct(s string) zv1.ZohoProduct {
+	return zv1.ZohoProduct(zv1.ZohoProduct_value["ZOHO_PRODUCT_"+strings.ToUpper(s)])
+}
+
+func zohoProducts(in []string) []zv1.ZohoProduct {
+	out := make([]zv1.ZohoProduct, 0, len(in))
+	for _, s := range in {
+		out = append(out, zohoProduct(s))
+	}
+	return out
 }
 
 // TestConnections checks Zoho (token and organisation) and Odoo (login,

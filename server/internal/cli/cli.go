@@ -154,7 +154,7 @@ func (c *conn) dial() (*grpc.ClientConn, error) {
 		if c.ca != "" {
 			pem, err := os.ReadFile(c.ca)
 			if err != nil {
-				return nil, fmt.Errorf("cannot read --ca file: %v", err)
+				return nil, fmt.Errorf("cannot read --ca file: %w", err)
 			}
 			pool := x509.NewCertPool()
 			if !pool.AppendCertsFromPEM(pem) {

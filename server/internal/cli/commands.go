@@ -108,21 +108,22 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 		for _, e := range st.GetRecentErrors() {
 			fmt.Fprintf(w, "  %s %q: %s\n", e.GetZohoItemId(), e.GetName(), e.GetReason())
 		}
+		sc := st.GetSchedule()
 		sched := "disabled"
-		if st.GetScheduleEnabled() {
+		if sc.GetEnabled() {
 			sched = "enabled"
-			if t := st.GetNextRunAt(); t != nil {
-				sched += fmt.Sprintf(", next %s sync at %s", schedule.KindName(st.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
+			if t := sc.GetNextRunAt(); t != nil {
+				sched += fmt.Sprintf(", next %s sync at %s", schedule.KindName(sc.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
 			}
 		}
 		fmt.Fprintf(w, "scheduler: %s\n", sched)
-		if r := st.GetScheduleDisabledReason(); r != "" {
+		if r := sc.GetDisabledReason(); r != "" {
 			fmt.Fprintf(w, "  %s\n", r)
 		}
-		if n := st.GetConsecutiveFailures(); n > 0 {
+		if n := sc.GetConsecutiveFailures(); n > 0 {
 			fmt.Fprintf(w, "  failed scheduled runs in a row: %d\n", n)
 		}
-		if t := st.GetLastFullSyncAt(); t != nil {
+		if t := sc.GetLastFullSyncAt(); t != nil {
 			fmt.Fprintf(w, "last full sync: %s\n", t.AsTime().Local().Format("2006-01-02 15:04:05"))
 		}
 		return ExitOK, nil
@@ -199,7 +200,7 @@ func cmdConfig(ctx context.Context, io IO, args []string) int {
 		w := io.Stdout
 		fmt.Fprintf(w, "config dir: %s\ndata dir:   %s\n", k.GetConfigDir(), k.GetDataDir())
 		z := k.GetZoho()
-		fmt.Fprintf(w, "zoho: %s data centre, items from %s, organisation %s\n", z.GetDataCenter(), z.GetItemSource(), z.GetOrganizationId())
+		fmt.Fprintf(w, "zoho: %s data centre, items from %s, organisation %s\n", z.GetDataCenter(), strings.ToLower(strings.TrimPrefix(z.GetItemSource().String(), "ZOHO_PRODUCT_")), z.GetOrganizationId())
 		fmt.Fprintf(w, "  client id %s, client secret %s, refresh token %s\n", z.GetClientId(), secretText(z.GetClientSecret()), secretText(z.GetRefreshToken()))
 		o := k.GetOdoo()
 		fmt.Fprintf(w, "odoo: %s, database %s, user %s, password %s\n", o.GetUrl(), o.GetDb(), o.GetUsername(), secretText(o.GetPassword()))

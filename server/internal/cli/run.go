@@ -167,7 +167,7 @@ func (p *progress) event(ev *zv1.RunEvent) {
 		p.line("phase: " + phaseName(d.PhaseChanged))
 	case *zv1.RunEvent_ItemError:
 		e := d.ItemError
-		p.line(fmt.Sprintf("error: item %s %q (%s): %s", e.GetZohoItemId(), e.GetName(), e.GetStage(), e.GetReason()))
+		p.line(fmt.Sprintf("error: item %s %q (%s): %s", e.GetZohoItemId(), e.GetName(), strings.ToLower(strings.TrimPrefix(e.GetStage().String(), "ITEM_STAGE_")), e.GetReason()))
 	case *zv1.RunEvent_Warning:
 		p.line("warning: " + d.Warning.GetMessage())
 	case *zv1.RunEvent_PlannedChange:

@@ -103,7 +103,7 @@ func (e *Engine) RecoverInterrupted() error {
 	for _, r := range runs {
 		r.State = zv1.RunState_RUN_STATE_FAILED
 		r.Error = "the server stopped during this run (crash or kill); the next run picks up where it left off"
-		r.ErrorReason = "INTERRUPTED"
+		r.ErrorReason = zv1.ErrorReason_ERROR_REASON_INTERRUPTED
 		r.Progress.Phase = zv1.Phase_PHASE_DONE
 		if r.FinishedAt == nil {
 			r.FinishedAt = timestamppb.New(e.now())
@@ -180,7 +180,7 @@ func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
 	case errors.Is(err, errCancelled):
 		final.State = zv1.RunState_RUN_STATE_CANCELLED
 		final.Error = context.Cause(ctx).Error()
-		final.ErrorReason = "CANCELLED"
+		final.ErrorReason = zv1.ErrorReason_ERROR_REASON_CANCELLED
 	default:
 		final.State = zv1.RunState_RUN_STATE_FAILED
 		final.Error = err.Error()

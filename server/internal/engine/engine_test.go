@@ -231,7 +231,7 @@ func TestOdooDownMidRunThenRecovers(t *testing.T) {
 			return strings.Contains(fmtArgs(args), r.zoho.Items()[300].ItemID)
 		}})
 	run := r.full()
-	if run.State != zv1.RunState_RUN_STATE_FAILED || run.ErrorReason != "ODOO_UNREACHABLE" {
+	if run.State != zv1.RunState_RUN_STATE_FAILED || run.ErrorReason != zv1.ErrorReason_ERROR_REASON_ODOO_UNREACHABLE {
 		t.Fatalf("state %v reason %q error %q", run.State, run.ErrorReason, run.Error)
 	}
 	if c := counts(run); c.Created == 0 {
@@ -282,7 +282,7 @@ func TestOdoo17WithoutStockWarnsAndUsesConsumable(t *testing.T) {
 	if run.State != zv1.RunState_RUN_STATE_SUCCEEDED {
 		t.Fatalf("%v: %s", run.State, run.Error)
 	}
-	if len(run.Warnings) == 0 || run.Warnings[0].Code != "STORABLE_UNAVAILABLE" {
+	if len(run.Warnings) == 0 || run.Warnings[0].Code != zv1.WarningCode_WARNING_CODE_STORABLE_UNAVAILABLE {
 		t.Fatalf("warnings = %v", run.Warnings)
 	}
 	p := r.products()["9300000000000000001"][0]
@@ -437,7 +437,7 @@ func TestRemovedImageKeptWhenConfigured(t *testing.T) {
 	if counts(run).ImagesCleared != 0 || r.products()["9500000000000000001"][0].Image1920 == "" {
 		t.Fatal("image cleared despite clear_removed=false")
 	}
-	if len(run.Warnings) == 0 || run.Warnings[len(run.Warnings)-1].Code != "IMAGES_KEPT" {
+	if len(run.Warnings) == 0 || run.Warnings[len(run.Warnings)-1].Code != zv1.WarningCode_WARNING_CODE_IMAGES_KEPT {
 		t.Fatalf("the choice is not visible in the summary: %v", run.Warnings)
 	}
 }
@@ -465,7 +465,7 @@ func TestBrokenImagesNeverCostTheProduct(t *testing.T) {
 			if run.State != zv1.RunState_RUN_STATE_SUCCEEDED || c.Created != 2 || c.Failed != 0 || c.ImagesFailed != 1 || c.ImagesDownloaded != 1 {
 				t.Fatalf("state %v counts %v", run.State, c)
 			}
-			if len(run.ItemErrors) != 1 || !strings.Contains(run.ItemErrors[0].Reason, tc.want) || run.ItemErrors[0].Stage != "image" {
+			if len(run.ItemErrors) != 1 || !strings.Contains(run.ItemErrors[0].Reason, tc.want) || run.ItemErrors[0].Stage != zv1.ItemStage_ITEM_STAGE_IMAGE {
 				t.Fatalf("item errors = %v", run.ItemErrors)
 			}
 			st, _ := r.store.Item("9600000000000000001")

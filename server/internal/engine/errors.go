@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/config"
 	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/store"
@@ -19,43 +20,54 @@ type configError struct{ err error }
 func (c *configError) Error() string { return c.err.Error() }
 func (c *configError) Unwrap() error { return c.err }
 
-// Reason is the stable code for why a run failed, for clients to switch on.
-func Reason(err error) string {
+// Reason is the stable reason why a run failed, for clients to switch on
+// (ERROR_REASON_UNSPECIFIED for nil, ERROR_REASON_INTERNAL when nothing more is known).
+func Reason(err error) zv1.ErrorReason {
 	var ce *configError
 	var cfgErr *config.Error
 	switch {
 	case err == nil:
-		return ""
+		return zv1.ErrorReason_ERROR_REASON_UNSPECIFIED
+	case errors.Is(err, ErrRunNotFound):
+		return zv1.ErrorReason_ERROR_REASON_RUN_NOT_FOUND
+	case errors.Is(err, ErrNoRun):
+		return zv1.ErrorReason_ERROR_REASON_NO_RUN_IN_PROGRESS
+	case errors.Is(err, ErrRunEnded):
+		return zv1.ErrorReason_ERROR_REASON_RUN_ALREADY_ENDED
+	case errors.Is(err, ErrNoFailed):
+		return zv1.ErrorReason_ERROR_REASON_NO_FAILED_ITEMS
+	case errors.Is(err, ErrShuttingDown):
+		return zv1.ErrorReason_ERROR_REASON_SHUTTING_DOWN
 	case errors.Is(err, errCancelled):
-		return "CANCELLED"
+		return zv1.ErrorReason_ERROR_REASON_CANCELLED
 	case zoho.IsKind(err, zoho.KindQuota):
-		return "ZOHO_QUOTA_EXHAUSTED"
+		return zv1.ErrorReason_ERROR_REASON_ZOHO_QUOTA_EXHAUSTED
 	case zoho.IsKind(err, zoho.KindAuth):
-		return "ZOHO_AUTH_FAILED"
+		return zv1.ErrorReason_ERROR_REASON_ZOHO_AUTH_FAILED
 	case zoho.IsKind(err, zoho.KindTokenLimit):
-		return "ZOHO_TOKEN_LIMIT"
+		return zv1.ErrorReason_ERROR_REASON_ZOHO_TOKEN_LIMIT
 	case zoho.IsKind(err, zoho.KindOrganization):
-		return "ZOHO_ORGANIZATION_NOT_FOUND"
+		return zv1.ErrorReason_ERROR_REASON_ZOHO_ORGANIZATION_NOT_FOUND
 	case zoho.IsKind(err, zoho.KindRateLimited):
-		return "ZOHO_RATE_LIMITED"
+		return zv1.ErrorReason_ERROR_REASON_ZOHO_RATE_LIMITED
 	case zoho.IsKind(err, zoho.KindTransient):
-		return "ZOHO_UNAVAILABLE"
+		return zv1.ErrorReason_ERROR_REASON_ZOHO_UNAVAILABLE
 	case errors.Is(err, odoo.ErrLogin):
-		return "ODOO_LOGIN_FAILED"
+		return zv1.ErrorReason_ERROR_REASON_ODOO_LOGIN_FAILED
 	case errors.Is(err, odoo.ErrUnreachable):
-		return "ODOO_UNREACHABLE"
+		return zv1.ErrorReason_ERROR_REASON_ODOO_UNREACHABLE
 	case errors.As(err, &ce), errors.As(err, &cfgErr):
-		return "CONFIG_INVALID"
+		return zv1.ErrorReason_ERROR_REASON_CONFIG_INVALID
 	case errors.Is(err, store.ErrLocked):
-		return "DATA_DIR_LOCKED"
+		return zv1.ErrorReason_ERROR_REASON_DATA_DIR_LOCKED
 	case errors.Is(err, store.ErrDiskFull):
-		return "DISK_FULL"
+		return zv1.ErrorReason_ERROR_REASON_DISK_FULL
 	case errors.Is(err, context.DeadlineExceeded):
-		return "TIMEOUT"
+		return zv1.ErrorReason_ERROR_REASON_TIMEOUT
 	}
 	var f *odoo.Fault
 	if errors.As(err, &f) {
-		return "ODOO_FAULT"
+		return zv1.ErrorReason_ERROR_REASON_ODOO_FAULT
 	}
-	return "INTERNAL"
+	return zv1.ErrorReason_ERROR_REASON_INTERNAL
 }

@@ -84,7 +84,7 @@ func (s *syncRun) syncImages(runCtx, wctx context.Context, plans []*plan, commit
 		s.report(noWork)
 	}
 	if kept > 0 {
-		s.ar.warn("IMAGES_KEPT", "images removed in Zoho are kept in Odoo (options.images.clear_removed is false)", "")
+		s.ar.warn(zv1.WarningCode_WARNING_CODE_IMAGES_KEPT, "images removed in Zoho are kept in Odoo (options.images.clear_removed is false)", "")
 	}
 	if unchanged > 0 {
 		s.ar.emit(func(r *zv1.Run) { r.Progress.Counts.ImagesUnchanged += unchanged }, nil)
@@ -314,7 +314,7 @@ func (s *syncRun) imageError(j imageJob, reason string, commit map[string]store.
 	st := s.current(j.pl, commit)
 	st.ImageError = reason
 	commit[j.pl.p.ZohoID] = st
-	e := &zv1.ItemError{ZohoItemId: j.pl.p.ZohoID, Name: j.pl.p.Name, Reason: "image: " + reason, Stage: "image", OdooId: j.pl.odooID}
+	e := &zv1.ItemError{ZohoItemId: j.pl.p.ZohoID, Name: j.pl.p.Name, Reason: "image: " + reason, Stage: zv1.ItemStage_ITEM_STAGE_IMAGE, OdooId: j.pl.odooID}
 	s.log.Warn("image failed", "zoho_item_id", j.pl.p.ZohoID, "reason", reason)
 	s.ar.emit(func(r *zv1.Run) {
 		r.Progress.Counts.ImagesFailed++

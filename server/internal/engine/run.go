@@ -146,9 +146,9 @@ func (a *activeRun) addItemError(e *zv1.ItemError) {
 }
 
 // warn publishes a warning once per run per code and message.
-func (a *activeRun) warn(code, msg, zohoID string) {
+func (a *activeRun) warn(code zv1.WarningCode, msg, zohoID string) {
 	a.mu.Lock()
-	key := code + "\x00" + msg
+	key := code.String() + "\x00" + msg
 	seen := a.warned[key]
 	a.warned[key] = true
 	a.mu.Unlock()

@@ -317,7 +317,7 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 		if merr != nil {
 			st = s.failState(st, merr.Error())
 			commit[it.ID] = st
-			s.itemError(it.ID, it.Name(), merr.Error(), "map", st.OdooID)
+			s.itemError(it.ID, it.Name(), merr.Error(), zv1.ItemStage_ITEM_STAGE_MAP, st.OdooID)
 			continue
 		}
 		pl := &plan{p: p, st: st, tracked: tracked && st.OdooID != 0, odooID: st.OdooID}
@@ -408,7 +408,7 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 		}
 		commit[pl.p.ZohoID] = st
 		pl.action = zv1.Action_ACTION_UNSPECIFIED
-		s.itemError(pl.p.ZohoID, pl.p.Name, reason, "write", pl.odooID)
+		s.itemError(pl.p.ZohoID, pl.p.Name, reason, zv1.ItemStage_ITEM_STAGE_WRITE, pl.odooID)
 	}
 	if err := s.createProducts(wctx, creates, done, failed); err != nil {
 		return err
@@ -513,8 +513,8 @@ func (s *syncRun) failState(st store.ItemState, reason string) store.ItemState {
 	return st
 }
 
-func (s *syncRun) itemError(zohoID, name, reason, stage string, odooID int64) {
-	s.log.Warn("item failed", "zoho_item_id", zohoID, "stage", stage, "reason", reason)
+func (s *syncRun) itemError(zohoID, name, reason string, stage zv1.ItemStage, odooID int64) {
+	s.log.Warn("item failed", "zoho_item_id", zohoID, "stage", stage.String(), "reason", reason)
 	s.ar.addItemError(&zv1.ItemError{ZohoItemId: zohoID, Name: name, Reason: reason, Stage: stage, OdooId: odooID})
 }
 
@@ -615,7 +615,7 @@ func (s *syncRun) match(ctx context.Context, untracked []*plan, needRead *[]*pla
 		switch {
 		case errors.Is(err, odoo.ErrNoExternalIDAccess):
 			s.noXMLIDReads = true
-			s.ar.warn("EXTERNAL_IDS_UNREADABLE", "the Odoo user cannot read external ids (it lacks the Access Rights group); duplicates are still prevented by load()'s upsert, but products cannot be re-found after a lost data directory except by SKU or name", "")
+			s.ar.warn(zv1.WarningCode_WARNING_CODE_EXTERNAL_IDS_UNREADABLE, "the Odoo user cannot read external ids (it lacks the Access Rights group); duplicates are still prevented by load()'s upsert, but products cannot be re-found after a lost data directory except by SKU or name", "")
 		case err != nil:
 			return err
 		}
@@ -683,7 +683,7 @@ func (s *syncRun) match(ctx context.Context, untracked []*plan, needRead *[]*pla
 			} else {
 				pl.note = "matched an existing product by name"
 				s.log.Info("matched by name (the seed's fallback)", "zoho_item_id", pl.p.ZohoID, "name", pl.p.Name, "odoo_id", hit.ID())
-				s.ar.warn("MATCHED_BY_NAME", fmt.Sprintf("item %s %q was linked to the existing Odoo product %d by its name", pl.p.ZohoID, pl.p.Name, hit.ID()), pl.p.ZohoID)
+				s.ar.warn(zv1.WarningCode_WARNING_CODE_MATCHED_BY_NAME, fmt.Sprintf("item %s %q was linked to the existing Odoo product %d by its name", pl.p.ZohoID, pl.p.Name, hit.ID()), pl.p.ZohoID)
 			}
 			s.setChanges(pl, hit)
 			s.noteImage(pl, hit)
@@ -759,7 +759,7 @@ func (s *syncRun) linkExisting(ctx context.Context, links []*plan) {
 	switch {
 	case err == nil:
 	case errors.Is(err, odoo.ErrNoExternalIDAccess):
-		s.ar.warn("EXTERNAL_IDS_UNWRITABLE", "the Odoo user cannot create external ids; matched products are linked in zohosync's state only", "")
+		s.ar.warn(zv1.WarningCode_WARNING_CODE_EXTERNAL_IDS_UNWRITABLE, "the Odoo user cannot create external ids; matched products are linked in zohosync's state only", "")
 	default:
 		// Not fatal: the link lives in the store too. A repeat after a cut
 		// connection fails on the unique (module, name) index, which is fine.
@@ -1018,7 +1018,7 @@ func (s *syncRun) archiveStates(ctx context.Context, states []store.ItemState, w
 		if strings.Contains(f.String, "does not exist") {
 			return s.store.DeleteItem(states[0].ZohoID)
 		}
-		s.itemError(states[0].ZohoID, states[0].Name, "could not archive: "+f.Message(), "write", states[0].OdooID)
+		s.itemError(states[0].ZohoID, states[0].Name, "could not archive: "+f.Message(), zv1.ItemStage_ITEM_STAGE_WRITE, states[0].OdooID)
 		return nil
 	}
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/config"
 	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/zoho"
@@ -31,7 +32,7 @@ const (
 
 // Warning is a notice about the mapping (not an item failure).
 type Warning struct {
-	Code    string // UOM_NOT_FOUND, CATEGORY_NOT_FOUND, STORABLE_UNAVAILABLE
+	Code    zv1.WarningCode
 	Message string
 }
 
@@ -126,12 +127,12 @@ func New(m config.Mapping, fields map[string]odoo.Field, d odoo.Dialect, units [
 		}
 		cv, err := convertDefault(f, v)
 		if err != nil {
-			return nil, fmt.Errorf("%s: default_values.%s: %v", config.MappingFile, k, err)
+			return nil, fmt.Errorf("%s: default_values.%s: %w", config.MappingFile, k, err)
 		}
 		mp.defaults[k] = cv
 	}
 	if _, w := d.TypeValues(mp.defType); w != "" {
-		mp.Warnings = append(mp.Warnings, Warning{Code: "STORABLE_UNAVAILABLE", Message: w})
+		mp.Warnings = append(mp.Warnings, Warning{Code: zv1.WarningCode_WARNING_CODE_STORABLE_UNAVAILABLE, Message: w})
 	}
 	return mp, nil
 }
@@ -279,12 +280,12 @@ func (mp *Mapper) convert(fm config.FieldMap, f odoo.Field, raw string, present 
 			if u, ok := mp.Unit(s); ok {
 				return u.ID, true, nil, nil
 			}
-			return nil, false, &Warning{Code: "UOM_NOT_FOUND", Message: fmt.Sprintf("Zoho unit %q has no Odoo unit of measure; those products keep Odoo's default unit", s)}, nil
+			return nil, false, &Warning{Code: zv1.WarningCode_WARNING_CODE_UOM_NOT_FOUND, Message: fmt.Sprintf("Zoho unit %q has no Odoo unit of measure; those products keep Odoo's default unit", s)}, nil
 		}
 		if id, ok := mp.cats[strings.ToLower(s)]; ok {
 			return id, true, nil, nil
 		}
-		return nil, false, &Warning{Code: "CATEGORY_NOT_FOUND", Message: fmt.Sprintf("Zoho %s %q has no Odoo product category; those products keep Odoo's default category", fm.Zoho, s)}, nil
+		return nil, false, &Warning{Code: zv1.WarningCode_WARNING_CODE_CATEGORY_NOT_FOUND, Message: fmt.Sprintf("Zoho %s %q has no Odoo product category; those products keep Odoo's default category", fm.Zoho, s)}, nil
 	}
 	return nil, false, nil, fmt.Errorf("cannot write to Odoo %s fields", f.Type)
 }

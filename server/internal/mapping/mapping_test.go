@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/config"
 	"github.com/zohosync/zohosync/server/internal/mapping"
 	"github.com/zohosync/zohosync/server/internal/odoo"
@@ -112,7 +113,7 @@ func TestUnitsByNameAndAlias(t *testing.T) {
 		}
 	}
 	_, warns, _ := mp.Map(item(t, `{"item_id": "1", "name": "x", "unit": "box"}`))
-	if len(warns) != 1 || warns[0].Code != "UOM_NOT_FOUND" {
+	if len(warns) != 1 || warns[0].Code != zv1.WarningCode_WARNING_CODE_UOM_NOT_FOUND {
 		t.Errorf("warnings = %v", warns)
 	}
 }

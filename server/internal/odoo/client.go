@@ -228,14 +228,14 @@ func (c *Client) rpc(ctx context.Context, service, method string, params []any, 
 				}
 				return f
 			}
-			lastErr = fmt.Errorf("odoo: unreadable answer to %s: %v", method, ferr)
+			lastErr = fmt.Errorf("odoo: unreadable answer to %s: %w", method, ferr)
 			continue
 		}
 		if out == nil {
 			return nil
 		}
 		if err := r.Unmarshal(out); err != nil {
-			return fmt.Errorf("odoo: unexpected answer to %s: %v", method, err)
+			return fmt.Errorf("odoo: unexpected answer to %s: %w", method, err)
 		}
 		return nil
 	}
@@ -243,7 +243,7 @@ func (c *Client) rpc(ctx context.Context, service, method string, params []any, 
 	if errors.As(lastErr, &f) {
 		return f
 	}
-	return fmt.Errorf("%w at %s after %d attempts: %v", ErrUnreachable, c.cfg.URL, c.retry.MaxAttempts, lastErr)
+	return fmt.Errorf("%w at %s after %d attempts: %w", ErrUnreachable, c.cfg.URL, c.retry.MaxAttempts, lastErr)
 }
 
 // permanentError is an HTTP answer that retrying cannot change.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -37,13 +38,13 @@ func TestLoginErrorsNameTheProblemAndNotTheSecret(t *testing.T) {
 	defer notOdoo.Close()
 	cases := []struct {
 		name, url, db, password string
-		is                      error
+		is, cause               error // cause: kept in the chain (wrapped with %w)
 		want                    string
 	}{
-		{"wrong password", srv.URL, "odoo", secret + "x", odoo.ErrLogin, "wrong username, password or API key"},
-		{"unknown database", srv.URL, "nope", secret, odoo.ErrLogin, `no database named "nope"`},
-		{"not an Odoo URL", notOdoo.URL, "odoo", secret, nil, "is odoo_config.json \"url\" the Odoo base URL?"},
-		{"nothing listening", "http://127.0.0.1:1", "odoo", secret, odoo.ErrUnreachable, "after 3 attempts"},
+		{"wrong password", srv.URL, "odoo", secret + "x", odoo.ErrLogin, nil, "wrong username, password or API key"},
+		{"unknown database", srv.URL, "nope", secret, odoo.ErrLogin, nil, `no database named "nope"`},
+		{"not an Odoo URL", notOdoo.URL, "odoo", secret, nil, nil, "is odoo_config.json \"url\" the Odoo base URL?"},
+		{"nothing listening", "http://127.0.0.1:1", "odoo", secret, odoo.ErrUnreachable, syscall.ECONNREFUSED, "after 3 attempts"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,6 +55,9 @@ func TestLoginErrorsNameTheProblemAndNotTheSecret(t *testing.T) {
 			}
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("err = %v, want errors.Is %v", err, tc.is)
+			}
+			if tc.cause != nil && !errors.Is(err, tc.cause) {
+				t.Errorf("err = %v dropped its cause %v", err, tc.cause)
 			}
 			if strings.Contains(err.Error(), secret) {
 				t.Errorf("the password leaked into %q", err)

@@ -109,7 +109,7 @@ func New(o Options) (*Scheduler, error) {
 		if t := r.GetStartedAt().AsTime(); t.After(s.state.LastRunAt) {
 			s.state.LastRunAt = t
 		}
-		s.state.LastRunInterrupted = r.State == zv1.RunState_RUN_STATE_RUNNING || r.ErrorReason == "INTERRUPTED"
+		s.state.LastRunInterrupted = r.State == zv1.RunState_RUN_STATE_RUNNING || r.ErrorReason == zv1.ErrorReason_ERROR_REASON_INTERRUPTED
 	}
 	return s, nil
 }
@@ -321,7 +321,7 @@ func (s *Scheduler) Update(mask []string, in *zv1.Schedule) (*zv1.Schedule, erro
 	}
 	if err := next.Validate(); err != nil {
 		s.mu.Unlock()
-		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if err := config.SaveSchedule(s.configDir, next); err != nil {
 		s.mu.Unlock()

@@ -8,10 +8,14 @@
         print(run.state, run.progress.counts.created)
 
 The generated messages and enums are importable as ``zohosync.v1.sync_pb2`` etc.
-(re-exported here as ``sync_pb2``, ``product_pb2``, ``schedule_pb2``, ``config_pb2``).
+(re-exported here as ``sync_pb2``, ``product_pb2``, ``schedule_pb2``, ``config_pb2``,
+``errors_pb2``). Besides the classes listed in ``errors``, there is one exception
+class per ``ErrorReason`` (e.g. ``NoScheduler``, ``RunNotFound``), built from the enum.
 """
 
-from zohosync.v1 import config_pb2, product_pb2, schedule_pb2, sync_pb2
+from zohosync.v1 import config_pb2, errors_pb2, product_pb2, schedule_pb2, sync_pb2
+
+from . import errors as _errors
 
 from .client import (
     DEFAULT_ADDRESS,
@@ -26,6 +30,7 @@ from .client import (
     to_seconds,
 )
 from .errors import (
+    REASON_CLASSES,
     REASON_TRAILER,
     AlreadyRunning,
     AuthenticationError,
@@ -36,7 +41,10 @@ from .errors import (
     ServerUnavailable,
     TLSMismatch,
     ZohoSyncError,
+    reason_name,
 )
+
+globals().update({name: getattr(_errors, name) for name in _errors.REASON_CLASS_NAMES})
 
 __version__ = "1.0.0"
 
@@ -54,6 +62,8 @@ __all__ = [
     "NotFound",
     "ServerError",
     "REASON_TRAILER",
+    "REASON_CLASSES",
+    "reason_name",
     "enum_label",
     "parse_kind",
     "parse_product_filter",
@@ -62,7 +72,8 @@ __all__ = [
     "to_datetime",
     "to_seconds",
     "config_pb2",
+    "errors_pb2",
     "product_pb2",
     "schedule_pb2",
     "sync_pb2",
-]
+] + list(_errors.REASON_CLASS_NAMES)

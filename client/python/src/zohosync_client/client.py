@@ -349,7 +349,7 @@ class Client:
 
     # -- schedule ---------------------------------------------------------
 
-    def get_schedule(self) -> schedule_pb2.Schedule:
+    def get_schedule(self) -> sync_pb2.Schedule:
         """The scheduler's settings and state (GetSchedule)."""
         return self._call(self._schedule.GetSchedule, schedule_pb2.GetScheduleRequest()).schedule
 
@@ -360,7 +360,7 @@ class Client:
         sync_interval_hours: Optional[float] = None,
         force_full_sync_days: Optional[int] = None,
         max_consecutive_errors: Optional[int] = None,
-    ) -> schedule_pb2.Schedule:
+    ) -> sync_pb2.Schedule:
         """Change the given schedule settings (the others are kept) and return the result.
 
         Raises :class:`InvalidArgument` with the server's explanation for a bad
@@ -376,7 +376,7 @@ class Client:
         paths = [name for name in _SCHEDULE_FIELDS if values[name] is not None]
         if not paths:
             return self.get_schedule()
-        schedule = schedule_pb2.Schedule(**{name: values[name] for name in paths})
+        schedule = sync_pb2.Schedule(**{name: values[name] for name in paths})
         request = schedule_pb2.UpdateScheduleRequest(schedule=schedule, update_mask=field_mask_pb2.FieldMask(paths=paths))
         return self._call(self._schedule.UpdateSchedule, request).schedule
 

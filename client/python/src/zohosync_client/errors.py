@@ -3,25 +3,40 @@
 Every gRPC failure is turned into one of the classes below, so callers never
 have to look at ``grpc.RpcError``::
 
-    ZohoSyncError                 base class; .code, .reason, .details, .address
-    ├── ServerUnavailable         cannot reach the server (down, wrong address, timeout)
+    ZohoSyncError                 base class; .code, .reason, .error_reason, .details, .address
+    ├── ServerUnavailable         cannot reach the server (down, wrong address, timeout), or it
+    │   │                         answered that it (or Zoho/Odoo behind it) is unavailable for now
     │   └── TLSMismatch           TLS on one side only, or an untrusted certificate
     ├── AuthenticationError       missing or wrong API token
     ├── InvalidArgument           a value the server refused; the message says what is allowed
     ├── FailedPrecondition        the server's state forbids it (no run in progress, ...)
-    │   └── AlreadyRunning        a run is in progress and the caller asked for a new one
+    │   └── AlreadyRunning        a run is in progress and the caller asked not to join it
     ├── NotFound                  no such run / product
     └── ServerError               anything else the server answered (INTERNAL, ...)
+
+Below these, one class per ``zohosync.v1.ErrorReason`` value, built at import
+time from the enum's descriptor (not a hand-kept list): its name is the
+reason in CamelCase (``ERROR_REASON_NO_SCHEDULER`` → :class:`NoScheduler`) and
+its base is the class of the gRPC code the proto gives the reason (its
+``grpc_code`` option), so ``NoScheduler`` is a ``FailedPrecondition`` and
+``RunNotFound`` a ``NotFound``. :data:`REASON_CLASSES` maps each reason (the
+wire name, e.g. ``"NO_SCHEDULER"``) to its class. Switch on the class or on
+``.error_reason`` (an ``errors_pb2.ErrorReason`` value), never on the text.
 
 Messages never contain the API token.
 """
 
-from typing import Any, Optional
+from typing import Any, Dict, Optional, Type
 
 import grpc
 
+from zohosync.v1 import errors_pb2
+
 #: Trailer that carries the server's stable error reason (e.g. RUN_NOT_FOUND).
 REASON_TRAILER = "zohosync-error-reason"
+
+#: Prefix of the enum value names, left out of the reason on the wire.
+REASON_PREFIX = "ERROR_REASON_"
 
 
 class ZohoSyncError(Exception):
@@ -32,6 +47,8 @@ class ZohoSyncError(Exception):
         code: the gRPC status code, or None when the error did not come from a call.
         reason: the server's stable reason from the ``zohosync-error-reason``
             trailer (e.g. ``"NO_RUN_IN_PROGRESS"``), or ``""``.
+        error_reason: the same as an ``errors_pb2.ErrorReason`` value
+            (``ERROR_REASON_UNSPECIFIED`` when there is none, or it is unknown).
         details: the server's own message (``RpcError.details()``), or ``""``.
         address: the server address the client used.
     """
@@ -52,13 +69,22 @@ class ZohoSyncError(Exception):
         self.details = details
         self.address = address
 
+    @property
+    def error_reason(self) -> int:
+        """The reason as an ``errors_pb2.ErrorReason`` value."""
+        return errors_pb2.ErrorReason.DESCRIPTOR.values_by_name.get(
+            REASON_PREFIX + self.reason, errors_pb2.ErrorReason.DESCRIPTOR.values_by_number[0]
+        ).number
+
     def __repr__(self) -> str:
         code = self.code.name if self.code is not None else None
         return "%s(%r, code=%s, reason=%r)" % (type(self).__name__, self.message, code, self.reason)
 
 
 class ServerUnavailable(ZohoSyncError):
-    """The server could not be reached (UNAVAILABLE or DEADLINE_EXCEEDED).
+    """The server could not be reached (UNAVAILABLE or DEADLINE_EXCEEDED), or
+    it answered UNAVAILABLE with a reason (SHUTTING_DOWN, ODOO_UNREACHABLE, ...):
+    retrying later may work.
 
     The message names the address that was tried.
     """
@@ -84,14 +110,17 @@ class FailedPrecondition(ZohoSyncError):
 
 
 class AlreadyRunning(FailedPrecondition):
-    """A run is already in progress and the caller asked for a new one.
+    """A run is already in progress and the caller asked not to join it.
+
+    Raised by the client itself (``join=False``): the server never refuses a
+    start because a run is in progress, it returns that run with
+    ``already_running`` set, so this error has no server reason.
 
     Attributes:
         run: the run in progress (a ``zohosync.v1.sync_pb2.Run``), when known.
     """
 
     def __init__(self, message: str, *, run: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("reason", "SYNC_ALREADY_RUNNING")
         super().__init__(message, **kwargs)
         self.run = run
 
@@ -107,6 +136,56 @@ class NotFound(ZohoSyncError):
 
 class ServerError(ZohoSyncError):
     """Any other failure the server reported (INTERNAL, UNKNOWN, ...)."""
+
+
+#: Class of each gRPC code; codes not listed here get ServerError.
+_CODE_CLASSES: Dict[str, Type[ZohoSyncError]] = {
+    "UNAVAILABLE": ServerUnavailable,
+    "DEADLINE_EXCEEDED": ServerUnavailable,
+    "UNAUTHENTICATED": AuthenticationError,
+    "PERMISSION_DENIED": AuthenticationError,
+    "INVALID_ARGUMENT": InvalidArgument,
+    "FAILED_PRECONDITION": FailedPrecondition,
+    "NOT_FOUND": NotFound,
+}
+
+
+def _grpc_code(value: Any) -> str:
+    """The grpc_code option of one ErrorReason value ("" when unset)."""
+    return value.GetOptions().Extensions[errors_pb2.grpc_code]
+
+
+def _reason_classes() -> Dict[str, Type[ZohoSyncError]]:
+    """One exception class per ErrorReason value, from the enum's descriptor."""
+    out: Dict[str, Type[ZohoSyncError]] = {}
+    for value in errors_pb2.ErrorReason.DESCRIPTOR.values:
+        if value.number == 0:
+            continue
+        reason = value.name[len(REASON_PREFIX):]
+        code = _grpc_code(value)
+        base = _CODE_CLASSES.get(code, ServerError)
+        name = "".join(word.capitalize() for word in reason.split("_"))
+        if name in globals():  # never shadow a class above (e.g. a reason NOT_FOUND)
+            name += "Error"
+        doc = "The server answered %s with reason %s (``errors_pb2.%s``)." % (code or "an error", reason, value.name)
+        out[reason] = type(name, (base,), {"__doc__": doc, "__module__": __name__, "REASON": reason, "GRPC_CODE": code})
+    return out
+
+
+#: Exception class of each reason, by its wire name (e.g. "RUN_NOT_FOUND" → RunNotFound).
+REASON_CLASSES: Dict[str, Type[ZohoSyncError]] = _reason_classes()
+globals().update({cls.__name__: cls for cls in REASON_CLASSES.values()})
+#: Names of the per-reason classes (also importable from zohosync_client).
+REASON_CLASS_NAMES = sorted(cls.__name__ for cls in REASON_CLASSES.values())
+
+
+def reason_name(value: int) -> str:
+    """The wire name of an ``errors_pb2.ErrorReason`` value (e.g. a Run's
+    ``error_reason``): ``"ZOHO_QUOTA_EXHAUSTED"``; ``""`` for UNSPECIFIED or unknown."""
+    found = errors_pb2.ErrorReason.DESCRIPTOR.values_by_number.get(value)
+    if found is None or found.number == 0:
+        return ""
+    return found.name[len(REASON_PREFIX):]
 
 
 def _reason(err: grpc.RpcError) -> str:
@@ -147,6 +226,16 @@ def from_rpc_error(err: grpc.RpcError, *, address: str, tls: bool, timeout: Opti
     reason = _reason(err)
     kw = {"code": code, "reason": reason, "details": details, "address": address}
 
+    cls = REASON_CLASSES.get(reason)
+    if cls is not None:
+        if issubclass(cls, AuthenticationError):
+            text = "the zohosync server at %s refused the API token: %s" % (address, details)
+        elif issubclass(cls, ServerError):
+            text = "the zohosync server at %s answered %s: %s" % (address, reason, details)
+        else:
+            text = details or reason
+        return cls(text, **kw)
+
     if code == grpc.StatusCode.UNAVAILABLE:
         tls_problem = _looks_like_tls_failure(details, tls)
         if tls_problem:
@@ -162,8 +251,6 @@ def from_rpc_error(err: grpc.RpcError, *, address: str, tls: bool, timeout: Opti
         return AuthenticationError("the zohosync server at %s refused the API token: %s" % (address, details), **kw)
     if code == grpc.StatusCode.INVALID_ARGUMENT:
         return InvalidArgument(details or "invalid argument", **kw)
-    if reason == "SYNC_ALREADY_RUNNING":
-        return AlreadyRunning(details or "a run is already in progress", **kw)
     if code == grpc.StatusCode.FAILED_PRECONDITION:
         return FailedPrecondition(details or "failed precondition", **kw)
     if code == grpc.StatusCode.NOT_FOUND:

@@ -21,6 +21,59 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// ZohoProduct is one of the Zoho products zohosync reads from.
+type ZohoProduct int32
+
+const (
+	// Not set.
+	ZohoProduct_ZOHO_PRODUCT_UNSPECIFIED ZohoProduct = 0
+	// Zoho Books ("books" in the config files).
+	ZohoProduct_ZOHO_PRODUCT_BOOKS ZohoProduct = 1
+	// Zoho Inventory ("inventory" in the config files).
+	ZohoProduct_ZOHO_PRODUCT_INVENTORY ZohoProduct = 2
+)
+
+// Enum value maps for ZohoProduct.
+var (
+	ZohoProduct_name = map[int32]string{
+		0: "ZOHO_PRODUCT_UNSPECIFIED",
+		1: "ZOHO_PRODUCT_BOOKS",
+		2: "ZOHO_PRODUCT_INVENTORY",
+	}
+	ZohoProduct_value = map[string]int32{
+		"ZOHO_PRODUCT_UNSPECIFIED": 0,
+		"ZOHO_PRODUCT_BOOKS":       1,
+		"ZOHO_PRODUCT_INVENTORY":   2,
+	}
+)
+
+func (x ZohoProduct) Enum() *ZohoProduct {
+	p := new(ZohoProduct)
+	*p = x
+	return p
+}
+
+func (x ZohoProduct) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ZohoProduct) Descriptor() protoreflect.EnumDescriptor {
+	return file_zohosync_v1_config_proto_enumTypes[0].Descriptor()
+}
+
+func (ZohoProduct) Type() protoreflect.EnumType {
+	return &file_zohosync_v1_config_proto_enumTypes[0]
+}
+
+func (x ZohoProduct) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ZohoProduct.Descriptor instead.
+func (ZohoProduct) EnumDescriptor() ([]byte, []int) {
+	return file_zohosync_v1_config_proto_rawDescGZIP(), []int{0}
+}
+
 // SecretState says whether a secret is configured, and where from.
 type SecretState struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -95,10 +148,10 @@ type ZohoConfig struct {
 	RefreshToken *SecretState `protobuf:"bytes,7,opt,name=refresh_token,json=refreshToken,proto3" json:"refresh_token,omitempty"`
 	// Organisation id.
 	OrganizationId string `protobuf:"bytes,8,opt,name=organization_id,json=organizationId,proto3" json:"organization_id,omitempty"`
-	// Which Zoho product items are read from: "books" or "inventory".
-	ItemSource string `protobuf:"bytes,9,opt,name=item_source,json=itemSource,proto3" json:"item_source,omitempty"`
-	// Image sources in the order they are tried.
-	ImageSources  []string `protobuf:"bytes,10,rep,name=image_sources,json=imageSources,proto3" json:"image_sources,omitempty"`
+	// Which Zoho product items are read from.
+	ItemSource ZohoProduct `protobuf:"varint,9,opt,name=item_source,json=itemSource,proto3,enum=zohosync.v1.ZohoProduct" json:"item_source,omitempty"`
+	// Zoho products images are fetched from, in the order they are tried.
+	ImageSources  []ZohoProduct `protobuf:"varint,10,rep,packed,name=image_sources,json=imageSources,proto3,enum=zohosync.v1.ZohoProduct" json:"image_sources,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -189,14 +242,14 @@ func (x *ZohoConfig) GetOrganizationId() string {
 	return ""
 }
 
-func (x *ZohoConfig) GetItemSource() string {
+func (x *ZohoConfig) GetItemSource() ZohoProduct {
 	if x != nil {
 		return x.ItemSource
 	}
-	return ""
+	return ZohoProduct_ZOHO_PRODUCT_UNSPECIFIED
 }
 
-func (x *ZohoConfig) GetImageSources() []string {
+func (x *ZohoConfig) GetImageSources() []ZohoProduct {
 	if x != nil {
 		return x.ImageSources
 	}
@@ -671,10 +724,8 @@ type ZohoCheck struct {
 	OrganizationName string `protobuf:"bytes,3,opt,name=organization_name,json=organizationName,proto3" json:"organization_name,omitempty"`
 	// Zoho plan, which sets the daily call quota.
 	Plan string `protobuf:"bytes,4,opt,name=plan,proto3" json:"plan,omitempty"`
-	// API domain returned with the token.
-	ApiDomain string `protobuf:"bytes,5,opt,name=api_domain,json=apiDomain,proto3" json:"api_domain,omitempty"`
 	// Daily calls left, when Zoho said (X-Rate-Limit-Remaining).
-	CallsRemainingToday int64 `protobuf:"varint,6,opt,name=calls_remaining_today,json=callsRemainingToday,proto3" json:"calls_remaining_today,omitempty"`
+	CallsRemainingToday int64 `protobuf:"varint,5,opt,name=calls_remaining_today,json=callsRemainingToday,proto3" json:"calls_remaining_today,omitempty"`
 	unknownFields       protoimpl.UnknownFields
 	sizeCache           protoimpl.SizeCache
 }
@@ -733,13 +784,6 @@ func (x *ZohoCheck) GetOrganizationName() string {
 func (x *ZohoCheck) GetPlan() string {
 	if x != nil {
 		return x.Plan
-	}
-	return ""
-}
-
-func (x *ZohoCheck) GetApiDomain() string {
-	if x != nil {
-		return x.ApiDomain
 	}
 	return ""
 }
@@ -913,7 +957,7 @@ const file_zohosync_v1_config_proto_rawDesc = "" +
 	"\x18zohosync/v1/config.proto\x12\vzohosync.v1\"7\n" +
 	"\vSecretState\x12\x10\n" +
 	"\x03set\x18\x01 \x01(\bR\x03set\x12\x16\n" +
-	"\x06source\x18\x02 \x01(\tR\x06source\"\xa3\x03\n" +
+	"\x06source\x18\x02 \x01(\tR\x06source\"\xd7\x03\n" +
 	"\n" +
 	"ZohoConfig\x12\x19\n" +
 	"\bbase_url\x18\x01 \x01(\tR\abaseUrl\x12,\n" +
@@ -924,11 +968,11 @@ const file_zohosync_v1_config_proto_rawDesc = "" +
 	"\tclient_id\x18\x05 \x01(\tR\bclientId\x12=\n" +
 	"\rclient_secret\x18\x06 \x01(\v2\x18.zohosync.v1.SecretStateR\fclientSecret\x12=\n" +
 	"\rrefresh_token\x18\a \x01(\v2\x18.zohosync.v1.SecretStateR\frefreshToken\x12'\n" +
-	"\x0forganization_id\x18\b \x01(\tR\x0eorganizationId\x12\x1f\n" +
-	"\vitem_source\x18\t \x01(\tR\n" +
-	"itemSource\x12#\n" +
+	"\x0forganization_id\x18\b \x01(\tR\x0eorganizationId\x129\n" +
+	"\vitem_source\x18\t \x01(\x0e2\x18.zohosync.v1.ZohoProductR\n" +
+	"itemSource\x12=\n" +
 	"\rimage_sources\x18\n" +
-	" \x03(\tR\fimageSources\"\x80\x01\n" +
+	" \x03(\x0e2\x18.zohosync.v1.ZohoProductR\fimageSources\"\x80\x01\n" +
 	"\n" +
 	"OdooConfig\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x0e\n" +
@@ -966,15 +1010,13 @@ const file_zohosync_v1_config_proto_rawDesc = "" +
 	"\x10GetConfigRequest\"@\n" +
 	"\x11GetConfigResponse\x12+\n" +
 	"\x06config\x18\x01 \x01(\v2\x13.zohosync.v1.ConfigR\x06config\"\x18\n" +
-	"\x16TestConnectionsRequest\"\xc5\x01\n" +
+	"\x16TestConnectionsRequest\"\xa6\x01\n" +
 	"\tZohoCheck\x12\x0e\n" +
 	"\x02ok\x18\x01 \x01(\bR\x02ok\x12\x14\n" +
 	"\x05error\x18\x02 \x01(\tR\x05error\x12+\n" +
 	"\x11organization_name\x18\x03 \x01(\tR\x10organizationName\x12\x12\n" +
-	"\x04plan\x18\x04 \x01(\tR\x04plan\x12\x1d\n" +
-	"\n" +
-	"api_domain\x18\x05 \x01(\tR\tapiDomain\x122\n" +
-	"\x15calls_remaining_today\x18\x06 \x01(\x03R\x13callsRemainingToday\"\xc7\x01\n" +
+	"\x04plan\x18\x04 \x01(\tR\x04plan\x122\n" +
+	"\x15calls_remaining_today\x18\x05 \x01(\x03R\x13callsRemainingToday\"\xc7\x01\n" +
 	"\tOdooCheck\x12\x0e\n" +
 	"\x02ok\x18\x01 \x01(\bR\x02ok\x12\x14\n" +
 	"\x05error\x18\x02 \x01(\tR\x05error\x12%\n" +
@@ -985,7 +1027,11 @@ const file_zohosync_v1_config_proto_rawDesc = "" +
 	"\bwarnings\x18\a \x03(\tR\bwarnings\"q\n" +
 	"\x17TestConnectionsResponse\x12*\n" +
 	"\x04zoho\x18\x01 \x01(\v2\x16.zohosync.v1.ZohoCheckR\x04zoho\x12*\n" +
-	"\x04odoo\x18\x02 \x01(\v2\x16.zohosync.v1.OdooCheckR\x04odoo2\xb9\x01\n" +
+	"\x04odoo\x18\x02 \x01(\v2\x16.zohosync.v1.OdooCheckR\x04odoo*_\n" +
+	"\vZohoProduct\x12\x1c\n" +
+	"\x18ZOHO_PRODUCT_UNSPECIFIED\x10\x00\x12\x16\n" +
+	"\x12ZOHO_PRODUCT_BOOKS\x10\x01\x12\x1a\n" +
+	"\x16ZOHO_PRODUCT_INVENTORY\x10\x022\xb9\x01\n" +
 	"\rConfigService\x12J\n" +
 	"\tGetConfig\x12\x1d.zohosync.v1.GetConfigRequest\x1a\x1e.zohosync.v1.GetConfigResponse\x12\\\n" +
 	"\x0fTestConnections\x12#.zohosync.v1.TestConnectionsRequest\x1a$.zohosync.v1.TestConnectionsResponseB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3"
@@ -1002,43 +1048,47 @@ func file_zohosync_v1_config_proto_rawDescGZIP() []byte {
 	return file_zohosync_v1_config_proto_rawDescData
 }
 
+var file_zohosync_v1_config_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_zohosync_v1_config_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_zohosync_v1_config_proto_goTypes = []any{
-	(*SecretState)(nil),             // 0: zohosync.v1.SecretState
-	(*ZohoConfig)(nil),              // 1: zohosync.v1.ZohoConfig
-	(*OdooConfig)(nil),              // 2: zohosync.v1.OdooConfig
-	(*MappingEntry)(nil),            // 3: zohosync.v1.MappingEntry
-	(*SyncOptions)(nil),             // 4: zohosync.v1.SyncOptions
-	(*Config)(nil),                  // 5: zohosync.v1.Config
-	(*GetConfigRequest)(nil),        // 6: zohosync.v1.GetConfigRequest
-	(*GetConfigResponse)(nil),       // 7: zohosync.v1.GetConfigResponse
-	(*TestConnectionsRequest)(nil),  // 8: zohosync.v1.TestConnectionsRequest
-	(*ZohoCheck)(nil),               // 9: zohosync.v1.ZohoCheck
-	(*OdooCheck)(nil),               // 10: zohosync.v1.OdooCheck
-	(*TestConnectionsResponse)(nil), // 11: zohosync.v1.TestConnectionsResponse
-	nil,                             // 12: zohosync.v1.Config.DefaultValuesEntry
+	(ZohoProduct)(0),                // 0: zohosync.v1.ZohoProduct
+	(*SecretState)(nil),             // 1: zohosync.v1.SecretState
+	(*ZohoConfig)(nil),              // 2: zohosync.v1.ZohoConfig
+	(*OdooConfig)(nil),              // 3: zohosync.v1.OdooConfig
+	(*MappingEntry)(nil),            // 4: zohosync.v1.MappingEntry
+	(*SyncOptions)(nil),             // 5: zohosync.v1.SyncOptions
+	(*Config)(nil),                  // 6: zohosync.v1.Config
+	(*GetConfigRequest)(nil),        // 7: zohosync.v1.GetConfigRequest
+	(*GetConfigResponse)(nil),       // 8: zohosync.v1.GetConfigResponse
+	(*TestConnectionsRequest)(nil),  // 9: zohosync.v1.TestConnectionsRequest
+	(*ZohoCheck)(nil),               // 10: zohosync.v1.ZohoCheck
+	(*OdooCheck)(nil),               // 11: zohosync.v1.OdooCheck
+	(*TestConnectionsResponse)(nil), // 12: zohosync.v1.TestConnectionsResponse
+	nil,                             // 13: zohosync.v1.Config.DefaultValuesEntry
 }
 var file_zohosync_v1_config_proto_depIdxs = []int32{
-	0,  // 0: zohosync.v1.ZohoConfig.client_secret:type_name -> zohosync.v1.SecretState
-	0,  // 1: zohosync.v1.ZohoConfig.refresh_token:type_name -> zohosync.v1.SecretState
-	0,  // 2: zohosync.v1.OdooConfig.password:type_name -> zohosync.v1.SecretState
-	1,  // 3: zohosync.v1.Config.zoho:type_name -> zohosync.v1.ZohoConfig
-	2,  // 4: zohosync.v1.Config.odoo:type_name -> zohosync.v1.OdooConfig
-	3,  // 5: zohosync.v1.Config.mapping:type_name -> zohosync.v1.MappingEntry
-	12, // 6: zohosync.v1.Config.default_values:type_name -> zohosync.v1.Config.DefaultValuesEntry
-	4,  // 7: zohosync.v1.Config.options:type_name -> zohosync.v1.SyncOptions
-	5,  // 8: zohosync.v1.GetConfigResponse.config:type_name -> zohosync.v1.Config
-	9,  // 9: zohosync.v1.TestConnectionsResponse.zoho:type_name -> zohosync.v1.ZohoCheck
-	10, // 10: zohosync.v1.TestConnectionsResponse.odoo:type_name -> zohosync.v1.OdooCheck
-	6,  // 11: zohosync.v1.ConfigService.GetConfig:input_type -> zohosync.v1.GetConfigRequest
-	8,  // 12: zohosync.v1.ConfigService.TestConnections:input_type -> zohosync.v1.TestConnectionsRequest
-	7,  // 13: zohosync.v1.ConfigService.GetConfig:output_type -> zohosync.v1.GetConfigResponse
-	11, // 14: zohosync.v1.ConfigService.TestConnections:output_type -> zohosync.v1.TestConnectionsResponse
-	13, // [13:15] is the sub-list for method output_type
-	11, // [11:13] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	1,  // 0: zohosync.v1.ZohoConfig.client_secret:type_name -> zohosync.v1.SecretState
+	1,  // 1: zohosync.v1.ZohoConfig.refresh_token:type_name -> zohosync.v1.SecretState
+	0,  // 2: zohosync.v1.ZohoConfig.item_source:type_name -> zohosync.v1.ZohoProduct
+	0,  // 3: zohosync.v1.ZohoConfig.image_sources:type_name -> zohosync.v1.ZohoProduct
+	1,  // 4: zohosync.v1.OdooConfig.password:type_name -> zohosync.v1.SecretState
+	2,  // 5: zohosync.v1.Config.zoho:type_name -> zohosync.v1.ZohoConfig
+	3,  // 6: zohosync.v1.Config.odoo:type_name -> zohosync.v1.OdooConfig
+	4,  // 7: zohosync.v1.Config.mapping:type_name -> zohosync.v1.MappingEntry
+	13, // 8: zohosync.v1.Config.default_values:type_name -> zohosync.v1.Config.DefaultValuesEntry
+	5,  // 9: zohosync.v1.Config.options:type_name -> zohosync.v1.SyncOptions
+	6,  // 10: zohosync.v1.GetConfigResponse.config:type_name -> zohosync.v1.Config
+	10, // 11: zohosync.v1.TestConnectionsResponse.zoho:type_name -> zohosync.v1.ZohoCheck
+	11, // 12: zohosync.v1.TestConnectionsResponse.odoo:type_name -> zohosync.v1.OdooCheck
+	7,  // 13: zohosync.v1.ConfigService.GetConfig:input_type -> zohosync.v1.GetConfigRequest
+	9,  // 14: zohosync.v1.ConfigService.TestConnections:input_type -> zohosync.v1.TestConnectionsRequest
+	8,  // 15: zohosync.v1.ConfigService.GetConfig:output_type -> zohosync.v1.GetConfigResponse
+	12, // 16: zohosync.v1.ConfigService.TestConnections:output_type -> zohosync.v1.TestConnectionsResponse
+	15, // [15:17] is the sub-list for method output_type
+	13, // [13:15] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_config_proto_init() }
@@ -1051,13 +1101,14 @@ func file_zohosync_v1_config_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_config_proto_rawDesc), len(file_zohosync_v1_config_proto_rawDesc)),
-			NumEnums:      0,
+			NumEnums:      1,
 			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_zohosync_v1_config_proto_goTypes,
 		DependencyIndexes: file_zohosync_v1_config_proto_depIdxs,
+		EnumInfos:         file_zohosync_v1_config_proto_enumTypes,
 		MessageInfos:      file_zohosync_v1_config_proto_msgTypes,
 	}.Build()
 	File_zohosync_v1_config_proto = out.File

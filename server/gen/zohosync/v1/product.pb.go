@@ -136,6 +136,71 @@ func (ProductFilter) EnumDescriptor() ([]byte, []int) {
 	return file_zohosync_v1_product_proto_rawDescGZIP(), []int{1}
 }
 
+// LinkedBy is how an Odoo product was first linked to its Zoho item.
+type LinkedBy int32
+
+const (
+	// Not linked yet (no Odoo product).
+	LinkedBy_LINKED_BY_UNSPECIFIED LinkedBy = 0
+	// zohosync created the product.
+	LinkedBy_LINKED_BY_CREATED LinkedBy = 1
+	// Found by the external id zohosync gives every product it writes.
+	LinkedBy_LINKED_BY_EXTERNAL_ID LinkedBy = 2
+	// An existing product with the item's SKU (Odoo default_code).
+	LinkedBy_LINKED_BY_SKU LinkedBy = 3
+	// An existing product with the item's name.
+	LinkedBy_LINKED_BY_NAME LinkedBy = 4
+	// Read from the Python tool's state by `zohosync import-state`.
+	LinkedBy_LINKED_BY_IMPORTED LinkedBy = 5
+)
+
+// Enum value maps for LinkedBy.
+var (
+	LinkedBy_name = map[int32]string{
+		0: "LINKED_BY_UNSPECIFIED",
+		1: "LINKED_BY_CREATED",
+		2: "LINKED_BY_EXTERNAL_ID",
+		3: "LINKED_BY_SKU",
+		4: "LINKED_BY_NAME",
+		5: "LINKED_BY_IMPORTED",
+	}
+	LinkedBy_value = map[string]int32{
+		"LINKED_BY_UNSPECIFIED": 0,
+		"LINKED_BY_CREATED":     1,
+		"LINKED_BY_EXTERNAL_ID": 2,
+		"LINKED_BY_SKU":         3,
+		"LINKED_BY_NAME":        4,
+		"LINKED_BY_IMPORTED":    5,
+	}
+)
+
+func (x LinkedBy) Enum() *LinkedBy {
+	p := new(LinkedBy)
+	*p = x
+	return p
+}
+
+func (x LinkedBy) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (LinkedBy) Descriptor() protoreflect.EnumDescriptor {
+	return file_zohosync_v1_product_proto_enumTypes[2].Descriptor()
+}
+
+func (LinkedBy) Type() protoreflect.EnumType {
+	return &file_zohosync_v1_product_proto_enumTypes[2]
+}
+
+func (x LinkedBy) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use LinkedBy.Descriptor instead.
+func (LinkedBy) EnumDescriptor() ([]byte, []int) {
+	return file_zohosync_v1_product_proto_rawDescGZIP(), []int{2}
+}
+
 // Product is one Zoho item and its Odoo product.
 type Product struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -161,8 +226,8 @@ type Product struct {
 	LastError string `protobuf:"bytes,10,opt,name=last_error,json=lastError,proto3" json:"last_error,omitempty"`
 	// Run that last touched the item.
 	LastRunId string `protobuf:"bytes,11,opt,name=last_run_id,json=lastRunId,proto3" json:"last_run_id,omitempty"`
-	// How the product was first linked: "created", "external_id", "sku", "name", "imported".
-	LinkedBy string `protobuf:"bytes,12,opt,name=linked_by,json=linkedBy,proto3" json:"linked_by,omitempty"`
+	// How the product was first linked to the item.
+	LinkedBy LinkedBy `protobuf:"varint,12,opt,name=linked_by,json=linkedBy,proto3,enum=zohosync.v1.LinkedBy" json:"linked_by,omitempty"`
 	// Failed attempts in a row.
 	Failures int32 `protobuf:"varint,13,opt,name=failures,proto3" json:"failures,omitempty"`
 	// The last image problem, when the product synced but its image did not.
@@ -278,11 +343,11 @@ func (x *Product) GetLastRunId() string {
 	return ""
 }
 
-func (x *Product) GetLinkedBy() string {
+func (x *Product) GetLinkedBy() LinkedBy {
 	if x != nil {
 		return x.LinkedBy
 	}
-	return ""
+	return LinkedBy_LINKED_BY_UNSPECIFIED
 }
 
 func (x *Product) GetFailures() int32 {
@@ -656,7 +721,7 @@ var File_zohosync_v1_product_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_product_proto_rawDesc = "" +
 	"\n" +
-	"\x19zohosync/v1/product.proto\x12\vzohosync.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16zohosync/v1/sync.proto\"\xca\x03\n" +
+	"\x19zohosync/v1/product.proto\x12\vzohosync.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16zohosync/v1/sync.proto\"\xe1\x03\n" +
 	"\aProduct\x12 \n" +
 	"\fzoho_item_id\x18\x01 \x01(\tR\n" +
 	"zohoItemId\x12\x17\n" +
@@ -671,8 +736,8 @@ const file_zohosync_v1_product_proto_rawDesc = "" +
 	"\n" +
 	"last_error\x18\n" +
 	" \x01(\tR\tlastError\x12\x1e\n" +
-	"\vlast_run_id\x18\v \x01(\tR\tlastRunId\x12\x1b\n" +
-	"\tlinked_by\x18\f \x01(\tR\blinkedBy\x12\x1a\n" +
+	"\vlast_run_id\x18\v \x01(\tR\tlastRunId\x122\n" +
+	"\tlinked_by\x18\f \x01(\x0e2\x15.zohosync.v1.LinkedByR\blinkedBy\x12\x1a\n" +
 	"\bfailures\x18\r \x01(\x05R\bfailures\x12\x1f\n" +
 	"\vimage_error\x18\x0e \x01(\tR\n" +
 	"imageError\"\x85\x01\n" +
@@ -705,7 +770,14 @@ const file_zohosync_v1_product_proto_rawDesc = "" +
 	"\x1aPRODUCT_FILTER_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15PRODUCT_FILTER_SYNCED\x10\x01\x12\x19\n" +
 	"\x15PRODUCT_FILTER_FAILED\x10\x02\x12\x1b\n" +
-	"\x17PRODUCT_FILTER_ARCHIVED\x10\x032\x86\x02\n" +
+	"\x17PRODUCT_FILTER_ARCHIVED\x10\x03*\x96\x01\n" +
+	"\bLinkedBy\x12\x19\n" +
+	"\x15LINKED_BY_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11LINKED_BY_CREATED\x10\x01\x12\x19\n" +
+	"\x15LINKED_BY_EXTERNAL_ID\x10\x02\x12\x11\n" +
+	"\rLINKED_BY_SKU\x10\x03\x12\x12\n" +
+	"\x0eLINKED_BY_NAME\x10\x04\x12\x16\n" +
+	"\x12LINKED_BY_IMPORTED\x10\x052\x86\x02\n" +
 	"\x0eProductService\x12S\n" +
 	"\fListProducts\x12 .zohosync.v1.ListProductsRequest\x1a!.zohosync.v1.ListProductsResponse\x12M\n" +
 	"\n" +
@@ -724,39 +796,41 @@ func file_zohosync_v1_product_proto_rawDescGZIP() []byte {
 	return file_zohosync_v1_product_proto_rawDescData
 }
 
-var file_zohosync_v1_product_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_zohosync_v1_product_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_zohosync_v1_product_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_zohosync_v1_product_proto_goTypes = []any{
 	(ProductState)(0),             // 0: zohosync.v1.ProductState
 	(ProductFilter)(0),            // 1: zohosync.v1.ProductFilter
-	(*Product)(nil),               // 2: zohosync.v1.Product
-	(*ListProductsRequest)(nil),   // 3: zohosync.v1.ListProductsRequest
-	(*ListProductsResponse)(nil),  // 4: zohosync.v1.ListProductsResponse
-	(*GetProductRequest)(nil),     // 5: zohosync.v1.GetProductRequest
-	(*GetProductResponse)(nil),    // 6: zohosync.v1.GetProductResponse
-	(*RetryFailedRequest)(nil),    // 7: zohosync.v1.RetryFailedRequest
-	(*RetryFailedResponse)(nil),   // 8: zohosync.v1.RetryFailedResponse
-	(*timestamppb.Timestamp)(nil), // 9: google.protobuf.Timestamp
-	(*Run)(nil),                   // 10: zohosync.v1.Run
+	(LinkedBy)(0),                 // 2: zohosync.v1.LinkedBy
+	(*Product)(nil),               // 3: zohosync.v1.Product
+	(*ListProductsRequest)(nil),   // 4: zohosync.v1.ListProductsRequest
+	(*ListProductsResponse)(nil),  // 5: zohosync.v1.ListProductsResponse
+	(*GetProductRequest)(nil),     // 6: zohosync.v1.GetProductRequest
+	(*GetProductResponse)(nil),    // 7: zohosync.v1.GetProductResponse
+	(*RetryFailedRequest)(nil),    // 8: zohosync.v1.RetryFailedRequest
+	(*RetryFailedResponse)(nil),   // 9: zohosync.v1.RetryFailedResponse
+	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
+	(*Run)(nil),                   // 11: zohosync.v1.Run
 }
 var file_zohosync_v1_product_proto_depIdxs = []int32{
 	0,  // 0: zohosync.v1.Product.state:type_name -> zohosync.v1.ProductState
-	9,  // 1: zohosync.v1.Product.last_synced_at:type_name -> google.protobuf.Timestamp
-	1,  // 2: zohosync.v1.ListProductsRequest.filter:type_name -> zohosync.v1.ProductFilter
-	2,  // 3: zohosync.v1.ListProductsResponse.products:type_name -> zohosync.v1.Product
-	2,  // 4: zohosync.v1.GetProductResponse.product:type_name -> zohosync.v1.Product
-	10, // 5: zohosync.v1.RetryFailedResponse.run:type_name -> zohosync.v1.Run
-	3,  // 6: zohosync.v1.ProductService.ListProducts:input_type -> zohosync.v1.ListProductsRequest
-	5,  // 7: zohosync.v1.ProductService.GetProduct:input_type -> zohosync.v1.GetProductRequest
-	7,  // 8: zohosync.v1.ProductService.RetryFailed:input_type -> zohosync.v1.RetryFailedRequest
-	4,  // 9: zohosync.v1.ProductService.ListProducts:output_type -> zohosync.v1.ListProductsResponse
-	6,  // 10: zohosync.v1.ProductService.GetProduct:output_type -> zohosync.v1.GetProductResponse
-	8,  // 11: zohosync.v1.ProductService.RetryFailed:output_type -> zohosync.v1.RetryFailedResponse
-	9,  // [9:12] is the sub-list for method output_type
-	6,  // [6:9] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	10, // 1: zohosync.v1.Product.last_synced_at:type_name -> google.protobuf.Timestamp
+	2,  // 2: zohosync.v1.Product.linked_by:type_name -> zohosync.v1.LinkedBy
+	1,  // 3: zohosync.v1.ListProductsRequest.filter:type_name -> zohosync.v1.ProductFilter
+	3,  // 4: zohosync.v1.ListProductsResponse.products:type_name -> zohosync.v1.Product
+	3,  // 5: zohosync.v1.GetProductResponse.product:type_name -> zohosync.v1.Product
+	11, // 6: zohosync.v1.RetryFailedResponse.run:type_name -> zohosync.v1.Run
+	4,  // 7: zohosync.v1.ProductService.ListProducts:input_type -> zohosync.v1.ListProductsRequest
+	6,  // 8: zohosync.v1.ProductService.GetProduct:input_type -> zohosync.v1.GetProductRequest
+	8,  // 9: zohosync.v1.ProductService.RetryFailed:input_type -> zohosync.v1.RetryFailedRequest
+	5,  // 10: zohosync.v1.ProductService.ListProducts:output_type -> zohosync.v1.ListProductsResponse
+	7,  // 11: zohosync.v1.ProductService.GetProduct:output_type -> zohosync.v1.GetProductResponse
+	9,  // 12: zohosync.v1.ProductService.RetryFailed:output_type -> zohosync.v1.RetryFailedResponse
+	10, // [10:13] is the sub-list for method output_type
+	7,  // [7:10] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_product_proto_init() }
@@ -774,7 +848,7 @@ func file_zohosync_v1_product_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_product_proto_rawDesc), len(file_zohosync_v1_product_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   1,

@@ -10,7 +10,6 @@ import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
-	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -23,143 +22,6 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// Schedule is the scheduler's settings (the seed's sync_schedule.json) and state.
-type Schedule struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// Whether scheduled runs happen.
-	Enabled bool `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
-	// Hours between scheduled smart syncs; at least 0.25 (15 minutes).
-	SyncIntervalHours float64 `protobuf:"fixed64,2,opt,name=sync_interval_hours,json=syncIntervalHours,proto3" json:"sync_interval_hours,omitempty"`
-	// A scheduled run is a full sync when the last full sync is older than this
-	// many days; 0 turns forced full syncs off.
-	ForceFullSyncDays int32 `protobuf:"varint,3,opt,name=force_full_sync_days,json=forceFullSyncDays,proto3" json:"force_full_sync_days,omitempty"`
-	// The scheduler disables itself after this many failed runs in a row; at least 1.
-	MaxConsecutiveErrors int32 `protobuf:"varint,4,opt,name=max_consecutive_errors,json=maxConsecutiveErrors,proto3" json:"max_consecutive_errors,omitempty"`
-	// File that receives one line per run summary and per escalation.
-	NotificationsLogFile string `protobuf:"bytes,5,opt,name=notifications_log_file,json=notificationsLogFile,proto3" json:"notifications_log_file,omitempty"`
-	// Output only: failed runs in a row.
-	ConsecutiveFailures int32 `protobuf:"varint,10,opt,name=consecutive_failures,json=consecutiveFailures,proto3" json:"consecutive_failures,omitempty"`
-	// Output only: why the scheduler disabled itself, if it did.
-	DisabledReason string `protobuf:"bytes,11,opt,name=disabled_reason,json=disabledReason,proto3" json:"disabled_reason,omitempty"`
-	// Output only: when the next scheduled run starts (unset when disabled).
-	NextRunAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=next_run_at,json=nextRunAt,proto3" json:"next_run_at,omitempty"`
-	// Output only: kind of the next scheduled run.
-	NextRunKind RunKind `protobuf:"varint,13,opt,name=next_run_kind,json=nextRunKind,proto3,enum=zohosync.v1.RunKind" json:"next_run_kind,omitempty"`
-	// Output only: when the last full sync finished successfully.
-	LastFullSyncAt *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=last_full_sync_at,json=lastFullSyncAt,proto3" json:"last_full_sync_at,omitempty"`
-	// Output only: when the last run (of any kind) started.
-	LastRunAt     *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=last_run_at,json=lastRunAt,proto3" json:"last_run_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *Schedule) Reset() {
-	*x = Schedule{}
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[0]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *Schedule) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*Schedule) ProtoMessage() {}
-
-func (x *Schedule) ProtoReflect() protoreflect.Message {
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[0]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use Schedule.ProtoReflect.Descriptor instead.
-func (*Schedule) Descriptor() ([]byte, []int) {
-	return file_zohosync_v1_schedule_proto_rawDescGZIP(), []int{0}
-}
-
-func (x *Schedule) GetEnabled() bool {
-	if x != nil {
-		return x.Enabled
-	}
-	return false
-}
-
-func (x *Schedule) GetSyncIntervalHours() float64 {
-	if x != nil {
-		return x.SyncIntervalHours
-	}
-	return 0
-}
-
-func (x *Schedule) GetForceFullSyncDays() int32 {
-	if x != nil {
-		return x.ForceFullSyncDays
-	}
-	return 0
-}
-
-func (x *Schedule) GetMaxConsecutiveErrors() int32 {
-	if x != nil {
-		return x.MaxConsecutiveErrors
-	}
-	return 0
-}
-
-func (x *Schedule) GetNotificationsLogFile() string {
-	if x != nil {
-		return x.NotificationsLogFile
-	}
-	return ""
-}
-
-func (x *Schedule) GetConsecutiveFailures() int32 {
-	if x != nil {
-		return x.ConsecutiveFailures
-	}
-	return 0
-}
-
-func (x *Schedule) GetDisabledReason() string {
-	if x != nil {
-		return x.DisabledReason
-	}
-	return ""
-}
-
-func (x *Schedule) GetNextRunAt() *timestamppb.Timestamp {
-	if x != nil {
-		return x.NextRunAt
-	}
-	return nil
-}
-
-func (x *Schedule) GetNextRunKind() RunKind {
-	if x != nil {
-		return x.NextRunKind
-	}
-	return RunKind_RUN_KIND_UNSPECIFIED
-}
-
-func (x *Schedule) GetLastFullSyncAt() *timestamppb.Timestamp {
-	if x != nil {
-		return x.LastFullSyncAt
-	}
-	return nil
-}
-
-func (x *Schedule) GetLastRunAt() *timestamppb.Timestamp {
-	if x != nil {
-		return x.LastRunAt
-	}
-	return nil
-}
-
 // GetScheduleRequest has no parameters.
 type GetScheduleRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -169,7 +31,7 @@ type GetScheduleRequest struct {
 
 func (x *GetScheduleRequest) Reset() {
 	*x = GetScheduleRequest{}
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[1]
+	mi := &file_zohosync_v1_schedule_proto_msgTypes[0]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -181,7 +43,7 @@ func (x *GetScheduleRequest) String() string {
 func (*GetScheduleRequest) ProtoMessage() {}
 
 func (x *GetScheduleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[1]
+	mi := &file_zohosync_v1_schedule_proto_msgTypes[0]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -194,7 +56,7 @@ func (x *GetScheduleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetScheduleRequest.ProtoReflect.Descriptor instead.
 func (*GetScheduleRequest) Descriptor() ([]byte, []int) {
-	return file_zohosync_v1_schedule_proto_rawDescGZIP(), []int{1}
+	return file_zohosync_v1_schedule_proto_rawDescGZIP(), []int{0}
 }
 
 // GetScheduleResponse returns the schedule.
@@ -208,7 +70,7 @@ type GetScheduleResponse struct {
 
 func (x *GetScheduleResponse) Reset() {
 	*x = GetScheduleResponse{}
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[2]
+	mi := &file_zohosync_v1_schedule_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -220,7 +82,7 @@ func (x *GetScheduleResponse) String() string {
 func (*GetScheduleResponse) ProtoMessage() {}
 
 func (x *GetScheduleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[2]
+	mi := &file_zohosync_v1_schedule_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -233,7 +95,7 @@ func (x *GetScheduleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetScheduleResponse.ProtoReflect.Descriptor instead.
 func (*GetScheduleResponse) Descriptor() ([]byte, []int) {
-	return file_zohosync_v1_schedule_proto_rawDescGZIP(), []int{2}
+	return file_zohosync_v1_schedule_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *GetScheduleResponse) GetSchedule() *Schedule {
@@ -257,7 +119,7 @@ type UpdateScheduleRequest struct {
 
 func (x *UpdateScheduleRequest) Reset() {
 	*x = UpdateScheduleRequest{}
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[3]
+	mi := &file_zohosync_v1_schedule_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -269,7 +131,7 @@ func (x *UpdateScheduleRequest) String() string {
 func (*UpdateScheduleRequest) ProtoMessage() {}
 
 func (x *UpdateScheduleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[3]
+	mi := &file_zohosync_v1_schedule_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -282,7 +144,7 @@ func (x *UpdateScheduleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateScheduleRequest.ProtoReflect.Descriptor instead.
 func (*UpdateScheduleRequest) Descriptor() ([]byte, []int) {
-	return file_zohosync_v1_schedule_proto_rawDescGZIP(), []int{3}
+	return file_zohosync_v1_schedule_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *UpdateScheduleRequest) GetSchedule() *Schedule {
@@ -310,7 +172,7 @@ type UpdateScheduleResponse struct {
 
 func (x *UpdateScheduleResponse) Reset() {
 	*x = UpdateScheduleResponse{}
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[4]
+	mi := &file_zohosync_v1_schedule_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -322,7 +184,7 @@ func (x *UpdateScheduleResponse) String() string {
 func (*UpdateScheduleResponse) ProtoMessage() {}
 
 func (x *UpdateScheduleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_zohosync_v1_schedule_proto_msgTypes[4]
+	mi := &file_zohosync_v1_schedule_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -335,7 +197,7 @@ func (x *UpdateScheduleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateScheduleResponse.ProtoReflect.Descriptor instead.
 func (*UpdateScheduleResponse) Descriptor() ([]byte, []int) {
-	return file_zohosync_v1_schedule_proto_rawDescGZIP(), []int{4}
+	return file_zohosync_v1_schedule_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *UpdateScheduleResponse) GetSchedule() *Schedule {
@@ -349,20 +211,7 @@ var File_zohosync_v1_schedule_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_schedule_proto_rawDesc = "" +
 	"\n" +
-	"\x1azohosync/v1/schedule.proto\x12\vzohosync.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16zohosync/v1/sync.proto\"\xc6\x04\n" +
-	"\bSchedule\x12\x18\n" +
-	"\aenabled\x18\x01 \x01(\bR\aenabled\x12.\n" +
-	"\x13sync_interval_hours\x18\x02 \x01(\x01R\x11syncIntervalHours\x12/\n" +
-	"\x14force_full_sync_days\x18\x03 \x01(\x05R\x11forceFullSyncDays\x124\n" +
-	"\x16max_consecutive_errors\x18\x04 \x01(\x05R\x14maxConsecutiveErrors\x124\n" +
-	"\x16notifications_log_file\x18\x05 \x01(\tR\x14notificationsLogFile\x121\n" +
-	"\x14consecutive_failures\x18\n" +
-	" \x01(\x05R\x13consecutiveFailures\x12'\n" +
-	"\x0fdisabled_reason\x18\v \x01(\tR\x0edisabledReason\x12:\n" +
-	"\vnext_run_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tnextRunAt\x128\n" +
-	"\rnext_run_kind\x18\r \x01(\x0e2\x14.zohosync.v1.RunKindR\vnextRunKind\x12E\n" +
-	"\x11last_full_sync_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0elastFullSyncAt\x12:\n" +
-	"\vlast_run_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tlastRunAt\"\x14\n" +
+	"\x1azohosync/v1/schedule.proto\x12\vzohosync.v1\x1a google/protobuf/field_mask.proto\x1a\x16zohosync/v1/sync.proto\"\x14\n" +
 	"\x12GetScheduleRequest\"H\n" +
 	"\x13GetScheduleResponse\x121\n" +
 	"\bschedule\x18\x01 \x01(\v2\x15.zohosync.v1.ScheduleR\bschedule\"\x87\x01\n" +
@@ -388,35 +237,29 @@ func file_zohosync_v1_schedule_proto_rawDescGZIP() []byte {
 	return file_zohosync_v1_schedule_proto_rawDescData
 }
 
-var file_zohosync_v1_schedule_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_zohosync_v1_schedule_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_zohosync_v1_schedule_proto_goTypes = []any{
-	(*Schedule)(nil),               // 0: zohosync.v1.Schedule
-	(*GetScheduleRequest)(nil),     // 1: zohosync.v1.GetScheduleRequest
-	(*GetScheduleResponse)(nil),    // 2: zohosync.v1.GetScheduleResponse
-	(*UpdateScheduleRequest)(nil),  // 3: zohosync.v1.UpdateScheduleRequest
-	(*UpdateScheduleResponse)(nil), // 4: zohosync.v1.UpdateScheduleResponse
-	(*timestamppb.Timestamp)(nil),  // 5: google.protobuf.Timestamp
-	(RunKind)(0),                   // 6: zohosync.v1.RunKind
-	(*fieldmaskpb.FieldMask)(nil),  // 7: google.protobuf.FieldMask
+	(*GetScheduleRequest)(nil),     // 0: zohosync.v1.GetScheduleRequest
+	(*GetScheduleResponse)(nil),    // 1: zohosync.v1.GetScheduleResponse
+	(*UpdateScheduleRequest)(nil),  // 2: zohosync.v1.UpdateScheduleRequest
+	(*UpdateScheduleResponse)(nil), // 3: zohosync.v1.UpdateScheduleResponse
+	(*Schedule)(nil),               // 4: zohosync.v1.Schedule
+	(*fieldmaskpb.FieldMask)(nil),  // 5: google.protobuf.FieldMask
 }
 var file_zohosync_v1_schedule_proto_depIdxs = []int32{
-	5,  // 0: zohosync.v1.Schedule.next_run_at:type_name -> google.protobuf.Timestamp
-	6,  // 1: zohosync.v1.Schedule.next_run_kind:type_name -> zohosync.v1.RunKind
-	5,  // 2: zohosync.v1.Schedule.last_full_sync_at:type_name -> google.protobuf.Timestamp
-	5,  // 3: zohosync.v1.Schedule.last_run_at:type_name -> google.protobuf.Timestamp
-	0,  // 4: zohosync.v1.GetScheduleResponse.schedule:type_name -> zohosync.v1.Schedule
-	0,  // 5: zohosync.v1.UpdateScheduleRequest.schedule:type_name -> zohosync.v1.Schedule
-	7,  // 6: zohosync.v1.UpdateScheduleRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 7: zohosync.v1.UpdateScheduleResponse.schedule:type_name -> zohosync.v1.Schedule
-	1,  // 8: zohosync.v1.ScheduleService.GetSchedule:input_type -> zohosync.v1.GetScheduleRequest
-	3,  // 9: zohosync.v1.ScheduleService.UpdateSchedule:input_type -> zohosync.v1.UpdateScheduleRequest
-	2,  // 10: zohosync.v1.ScheduleService.GetSchedule:output_type -> zohosync.v1.GetScheduleResponse
-	4,  // 11: zohosync.v1.ScheduleService.UpdateSchedule:output_type -> zohosync.v1.UpdateScheduleResponse
-	10, // [10:12] is the sub-list for method output_type
-	8,  // [8:10] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	4, // 0: zohosync.v1.GetScheduleResponse.schedule:type_name -> zohosync.v1.Schedule
+	4, // 1: zohosync.v1.UpdateScheduleRequest.schedule:type_name -> zohosync.v1.Schedule
+	5, // 2: zohosync.v1.UpdateScheduleRequest.update_mask:type_name -> google.protobuf.FieldMask
+	4, // 3: zohosync.v1.UpdateScheduleResponse.schedule:type_name -> zohosync.v1.Schedule
+	0, // 4: zohosync.v1.ScheduleService.GetSchedule:input_type -> zohosync.v1.GetScheduleRequest
+	2, // 5: zohosync.v1.ScheduleService.UpdateSchedule:input_type -> zohosync.v1.UpdateScheduleRequest
+	1, // 6: zohosync.v1.ScheduleService.GetSchedule:output_type -> zohosync.v1.GetScheduleResponse
+	3, // 7: zohosync.v1.ScheduleService.UpdateSchedule:output_type -> zohosync.v1.UpdateScheduleResponse
+	6, // [6:8] is the sub-list for method output_type
+	4, // [4:6] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_schedule_proto_init() }
@@ -431,7 +274,7 @@ func file_zohosync_v1_schedule_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_schedule_proto_rawDesc), len(file_zohosync_v1_schedule_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   5,
+			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

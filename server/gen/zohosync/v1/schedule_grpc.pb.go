@@ -28,14 +28,15 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // ScheduleService reads and changes the server's built-in scheduler, whose
-// settings live in sync_schedule.json in the config directory.
+// settings live in sync_schedule.json in the config directory. Schedule
+// itself is in sync.proto, as GetStatus returns it too.
 type ScheduleServiceClient interface {
 	// GetSchedule returns the settings and the scheduler's state.
 	GetSchedule(ctx context.Context, in *GetScheduleRequest, opts ...grpc.CallOption) (*GetScheduleResponse, error)
 	// UpdateSchedule changes the fields named in update_mask (all settable
 	// fields when the mask is empty) and saves sync_schedule.json. Enabling the
-	// scheduler resets its failure count. InvalidArgument names a bad value and
-	// what is allowed.
+	// scheduler resets its failure count. INVALID_SCHEDULE names a bad value and
+	// what is allowed; NO_SCHEDULER when the server runs with --no-scheduler.
 	UpdateSchedule(ctx context.Context, in *UpdateScheduleRequest, opts ...grpc.CallOption) (*UpdateScheduleResponse, error)
 }
 
@@ -72,14 +73,15 @@ func (c *scheduleServiceClient) UpdateSchedule(ctx context.Context, in *UpdateSc
 // for forward compatibility.
 //
 // ScheduleService reads and changes the server's built-in scheduler, whose
-// settings live in sync_schedule.json in the config directory.
+// settings live in sync_schedule.json in the config directory. Schedule
+// itself is in sync.proto, as GetStatus returns it too.
 type ScheduleServiceServer interface {
 	// GetSchedule returns the settings and the scheduler's state.
 	GetSchedule(context.Context, *GetScheduleRequest) (*GetScheduleResponse, error)
 	// UpdateSchedule changes the fields named in update_mask (all settable
 	// fields when the mask is empty) and saves sync_schedule.json. Enabling the
-	// scheduler resets its failure count. InvalidArgument names a bad value and
-	// what is allowed.
+	// scheduler resets its failure count. INVALID_SCHEDULE names a bad value and
+	// what is allowed; NO_SCHEDULER when the server runs with --no-scheduler.
 	UpdateSchedule(context.Context, *UpdateScheduleRequest) (*UpdateScheduleResponse, error)
 	mustEmbedUnimplementedScheduleServiceServer()
 }

@@ -328,6 +328,136 @@ func (Action) EnumDescriptor() ([]byte, []int) {
 	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{4}
 }
 
+// ItemStage is the step at which one item failed.
+type ItemStage int32
+
+const (
+	// Unknown (e.g. recent_errors in GetStatus, read from the item's stored state).
+	ItemStage_ITEM_STAGE_UNSPECIFIED ItemStage = 0
+	// Mapping the Zoho item to Odoo values (a value Odoo cannot take).
+	ItemStage_ITEM_STAGE_MAP ItemStage = 1
+	// Writing or archiving the Odoo product.
+	ItemStage_ITEM_STAGE_WRITE ItemStage = 2
+	// Downloading, checking or sending the item's image.
+	ItemStage_ITEM_STAGE_IMAGE ItemStage = 3
+)
+
+// Enum value maps for ItemStage.
+var (
+	ItemStage_name = map[int32]string{
+		0: "ITEM_STAGE_UNSPECIFIED",
+		1: "ITEM_STAGE_MAP",
+		2: "ITEM_STAGE_WRITE",
+		3: "ITEM_STAGE_IMAGE",
+	}
+	ItemStage_value = map[string]int32{
+		"ITEM_STAGE_UNSPECIFIED": 0,
+		"ITEM_STAGE_MAP":         1,
+		"ITEM_STAGE_WRITE":       2,
+		"ITEM_STAGE_IMAGE":       3,
+	}
+)
+
+func (x ItemStage) Enum() *ItemStage {
+	p := new(ItemStage)
+	*p = x
+	return p
+}
+
+func (x ItemStage) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ItemStage) Descriptor() protoreflect.EnumDescriptor {
+	return file_zohosync_v1_sync_proto_enumTypes[5].Descriptor()
+}
+
+func (ItemStage) Type() protoreflect.EnumType {
+	return &file_zohosync_v1_sync_proto_enumTypes[5]
+}
+
+func (x ItemStage) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ItemStage.Descriptor instead.
+func (ItemStage) EnumDescriptor() ([]byte, []int) {
+	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{5}
+}
+
+// WarningCode says which run-level notice a Warning is.
+type WarningCode int32
+
+const (
+	// Unknown.
+	WarningCode_WARNING_CODE_UNSPECIFIED WarningCode = 0
+	// A Zoho unit has no Odoo unit of measure; those products keep Odoo's default unit.
+	WarningCode_WARNING_CODE_UOM_NOT_FOUND WarningCode = 1
+	// A Zoho category has no Odoo product category; those products keep Odoo's default.
+	WarningCode_WARNING_CODE_CATEGORY_NOT_FOUND WarningCode = 2
+	// The mapping asks for storable products but this Odoo cannot make them (no stock module).
+	WarningCode_WARNING_CODE_STORABLE_UNAVAILABLE WarningCode = 3
+	// An item was linked to an existing Odoo product by its name.
+	WarningCode_WARNING_CODE_MATCHED_BY_NAME WarningCode = 4
+	// Images removed in Zoho are kept in Odoo (options.images.clear_removed is false).
+	WarningCode_WARNING_CODE_IMAGES_KEPT WarningCode = 5
+	// The Odoo user cannot read external ids, so lost state is re-found by SKU or name only.
+	WarningCode_WARNING_CODE_EXTERNAL_IDS_UNREADABLE WarningCode = 6
+	// The Odoo user cannot create external ids; links live in zohosync's state only.
+	WarningCode_WARNING_CODE_EXTERNAL_IDS_UNWRITABLE WarningCode = 7
+)
+
+// Enum value maps for WarningCode.
+var (
+	WarningCode_name = map[int32]string{
+		0: "WARNING_CODE_UNSPECIFIED",
+		1: "WARNING_CODE_UOM_NOT_FOUND",
+		2: "WARNING_CODE_CATEGORY_NOT_FOUND",
+		3: "WARNING_CODE_STORABLE_UNAVAILABLE",
+		4: "WARNING_CODE_MATCHED_BY_NAME",
+		5: "WARNING_CODE_IMAGES_KEPT",
+		6: "WARNING_CODE_EXTERNAL_IDS_UNREADABLE",
+		7: "WARNING_CODE_EXTERNAL_IDS_UNWRITABLE",
+	}
+	WarningCode_value = map[string]int32{
+		"WARNING_CODE_UNSPECIFIED":             0,
+		"WARNING_CODE_UOM_NOT_FOUND":           1,
+		"WARNING_CODE_CATEGORY_NOT_FOUND":      2,
+		"WARNING_CODE_STORABLE_UNAVAILABLE":    3,
+		"WARNING_CODE_MATCHED_BY_NAME":         4,
+		"WARNING_CODE_IMAGES_KEPT":             5,
+		"WARNING_CODE_EXTERNAL_IDS_UNREADABLE": 6,
+		"WARNING_CODE_EXTERNAL_IDS_UNWRITABLE": 7,
+	}
+)
+
+func (x WarningCode) Enum() *WarningCode {
+	p := new(WarningCode)
+	*p = x
+	return p
+}
+
+func (x WarningCode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (WarningCode) Descriptor() protoreflect.EnumDescriptor {
+	return file_zohosync_v1_sync_proto_enumTypes[6].Descriptor()
+}
+
+func (WarningCode) Type() protoreflect.EnumType {
+	return &file_zohosync_v1_sync_proto_enumTypes[6]
+}
+
+func (x WarningCode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use WarningCode.Descriptor instead.
+func (WarningCode) EnumDescriptor() ([]byte, []int) {
+	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{6}
+}
+
 // Counts are the outcomes of a run so far.
 type Counts struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -564,8 +694,8 @@ type ItemError struct {
 	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
 	// What went wrong, e.g. "Odoo refused the product: Barcode(s) already assigned ...".
 	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
-	// Where it happened: "map", "write", "image".
-	Stage string `protobuf:"bytes,4,opt,name=stage,proto3" json:"stage,omitempty"`
+	// Where it happened.
+	Stage ItemStage `protobuf:"varint,4,opt,name=stage,proto3,enum=zohosync.v1.ItemStage" json:"stage,omitempty"`
 	// Odoo product id, when the product exists.
 	OdooId        int64 `protobuf:"varint,5,opt,name=odoo_id,json=odooId,proto3" json:"odoo_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -623,11 +753,11 @@ func (x *ItemError) GetReason() string {
 	return ""
 }
 
-func (x *ItemError) GetStage() string {
+func (x *ItemError) GetStage() ItemStage {
 	if x != nil {
 		return x.Stage
 	}
-	return ""
+	return ItemStage_ITEM_STAGE_UNSPECIFIED
 }
 
 func (x *ItemError) GetOdooId() int64 {
@@ -796,8 +926,8 @@ func (x *PlannedChange) GetNote() string {
 // e.g. a Zoho unit with no Odoo match.
 type Warning struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Stable code, e.g. "UOM_NOT_FOUND", "MATCHED_BY_NAME", "STORABLE_UNAVAILABLE".
-	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Which notice.
+	Code WarningCode `protobuf:"varint,1,opt,name=code,proto3,enum=zohosync.v1.WarningCode" json:"code,omitempty"`
 	// Human-readable text.
 	Message string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
 	// Zoho item id, when the warning is about one item.
@@ -836,11 +966,11 @@ func (*Warning) Descriptor() ([]byte, []int) {
 	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{5}
 }
 
-func (x *Warning) GetCode() string {
+func (x *Warning) GetCode() WarningCode {
 	if x != nil {
 		return x.Code
 	}
-	return ""
+	return WarningCode_WARNING_CODE_UNSPECIFIED
 }
 
 func (x *Warning) GetMessage() string {
@@ -878,10 +1008,12 @@ type Run struct {
 	Duration *durationpb.Duration `protobuf:"bytes,8,opt,name=duration,proto3" json:"duration,omitempty"`
 	// Position and outcomes.
 	Progress *Progress `protobuf:"bytes,9,opt,name=progress,proto3" json:"progress,omitempty"`
-	// Why the run failed or was cancelled; empty otherwise.
+	// Why the run failed or was cancelled, for people; empty otherwise.
 	Error string `protobuf:"bytes,10,opt,name=error,proto3" json:"error,omitempty"`
-	// Stable reason for `error`, e.g. ZOHO_QUOTA_EXHAUSTED, ODOO_UNREACHABLE, CANCELLED.
-	ErrorReason string `protobuf:"bytes,11,opt,name=error_reason,json=errorReason,proto3" json:"error_reason,omitempty"`
+	// Stable reason for `error`, for clients to switch on (e.g.
+	// ERROR_REASON_ZOHO_QUOTA_EXHAUSTED, ERROR_REASON_CANCELLED); unspecified
+	// when the run did not fail.
+	ErrorReason ErrorReason `protobuf:"varint,11,opt,name=error_reason,json=errorReason,proto3,enum=zohosync.v1.ErrorReason" json:"error_reason,omitempty"`
 	// The first item errors (at most 100; `progress.counts.failed` has the total).
 	ItemErrors []*ItemError `protobuf:"bytes,12,rep,name=item_errors,json=itemErrors,proto3" json:"item_errors,omitempty"`
 	// Run-level warnings (at most 100).
@@ -994,11 +1126,11 @@ func (x *Run) GetError() string {
 	return ""
 }
 
-func (x *Run) GetErrorReason() string {
+func (x *Run) GetErrorReason() ErrorReason {
 	if x != nil {
 		return x.ErrorReason
 	}
-	return ""
+	return ErrorReason_ERROR_REASON_UNSPECIFIED
 }
 
 func (x *Run) GetItemErrors() []*ItemError {
@@ -1893,24 +2025,15 @@ type GetStatusResponse struct {
 	ProductsTracked int64 `protobuf:"varint,4,opt,name=products_tracked,json=productsTracked,proto3" json:"products_tracked,omitempty"`
 	// Items whose last sync failed (retried by the next run, or by RetryFailed).
 	ProductsFailed int64 `protobuf:"varint,5,opt,name=products_failed,json=productsFailed,proto3" json:"products_failed,omitempty"`
-	// Whether the scheduler is enabled.
-	ScheduleEnabled bool `protobuf:"varint,6,opt,name=schedule_enabled,json=scheduleEnabled,proto3" json:"schedule_enabled,omitempty"`
-	// When the scheduler starts the next run (unset when disabled).
-	NextRunAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=next_run_at,json=nextRunAt,proto3" json:"next_run_at,omitempty"`
-	// Kind of the next scheduled run.
-	NextRunKind RunKind `protobuf:"varint,8,opt,name=next_run_kind,json=nextRunKind,proto3,enum=zohosync.v1.RunKind" json:"next_run_kind,omitempty"`
-	// Why the scheduler disabled itself, when it did.
-	ScheduleDisabledReason string `protobuf:"bytes,9,opt,name=schedule_disabled_reason,json=scheduleDisabledReason,proto3" json:"schedule_disabled_reason,omitempty"`
-	// Failed scheduled runs in a row.
-	ConsecutiveFailures int32 `protobuf:"varint,10,opt,name=consecutive_failures,json=consecutiveFailures,proto3" json:"consecutive_failures,omitempty"`
+	// The scheduler's settings and state, always set (also when it is disabled,
+	// or when the server runs without a scheduler: then disabled_reason says so).
+	Schedule *Schedule `protobuf:"bytes,6,opt,name=schedule,proto3" json:"schedule,omitempty"`
 	// The most recent item errors across runs (at most 20).
-	RecentErrors []*ItemError `protobuf:"bytes,11,rep,name=recent_errors,json=recentErrors,proto3" json:"recent_errors,omitempty"`
+	RecentErrors []*ItemError `protobuf:"bytes,7,rep,name=recent_errors,json=recentErrors,proto3" json:"recent_errors,omitempty"`
 	// Server version.
-	ServerVersion string `protobuf:"bytes,12,opt,name=server_version,json=serverVersion,proto3" json:"server_version,omitempty"`
-	// When the last full sync finished.
-	LastFullSyncAt *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=last_full_sync_at,json=lastFullSyncAt,proto3" json:"last_full_sync_at,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	ServerVersion string `protobuf:"bytes,8,opt,name=server_version,json=serverVersion,proto3" json:"server_version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetStatusResponse) Reset() {
@@ -1978,39 +2101,11 @@ func (x *GetStatusResponse) GetProductsFailed() int64 {
 	return 0
 }
 
-func (x *GetStatusResponse) GetScheduleEnabled() bool {
+func (x *GetStatusResponse) GetSchedule() *Schedule {
 	if x != nil {
-		return x.ScheduleEnabled
-	}
-	return false
-}
-
-func (x *GetStatusResponse) GetNextRunAt() *timestamppb.Timestamp {
-	if x != nil {
-		return x.NextRunAt
+		return x.Schedule
 	}
 	return nil
-}
-
-func (x *GetStatusResponse) GetNextRunKind() RunKind {
-	if x != nil {
-		return x.NextRunKind
-	}
-	return RunKind_RUN_KIND_UNSPECIFIED
-}
-
-func (x *GetStatusResponse) GetScheduleDisabledReason() string {
-	if x != nil {
-		return x.ScheduleDisabledReason
-	}
-	return ""
-}
-
-func (x *GetStatusResponse) GetConsecutiveFailures() int32 {
-	if x != nil {
-		return x.ConsecutiveFailures
-	}
-	return 0
 }
 
 func (x *GetStatusResponse) GetRecentErrors() []*ItemError {
@@ -2027,9 +2122,140 @@ func (x *GetStatusResponse) GetServerVersion() string {
 	return ""
 }
 
-func (x *GetStatusResponse) GetLastFullSyncAt() *timestamppb.Timestamp {
+// Schedule is the scheduler's settings (sync_schedule.json) and state, as
+// read by ScheduleService and GetStatus.
+type Schedule struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whether scheduled runs happen.
+	Enabled bool `protobuf:"varint,1,opt,name=enabled,proto3" json:"enabled,omitempty"`
+	// Hours between scheduled smart syncs; at least 0.25 (15 minutes).
+	SyncIntervalHours float64 `protobuf:"fixed64,2,opt,name=sync_interval_hours,json=syncIntervalHours,proto3" json:"sync_interval_hours,omitempty"`
+	// A scheduled run is a full sync when the last full sync is older than this
+	// many days; 0 turns forced full syncs off.
+	ForceFullSyncDays int32 `protobuf:"varint,3,opt,name=force_full_sync_days,json=forceFullSyncDays,proto3" json:"force_full_sync_days,omitempty"`
+	// The scheduler disables itself after this many failed runs in a row; at least 1.
+	MaxConsecutiveErrors int32 `protobuf:"varint,4,opt,name=max_consecutive_errors,json=maxConsecutiveErrors,proto3" json:"max_consecutive_errors,omitempty"`
+	// File that receives one line per run summary and per escalation.
+	NotificationsLogFile string `protobuf:"bytes,5,opt,name=notifications_log_file,json=notificationsLogFile,proto3" json:"notifications_log_file,omitempty"`
+	// Output only: failed runs in a row.
+	ConsecutiveFailures int32 `protobuf:"varint,10,opt,name=consecutive_failures,json=consecutiveFailures,proto3" json:"consecutive_failures,omitempty"`
+	// Output only: why the scheduler disabled itself, if it did.
+	DisabledReason string `protobuf:"bytes,11,opt,name=disabled_reason,json=disabledReason,proto3" json:"disabled_reason,omitempty"`
+	// Output only: when the next scheduled run starts (unset when disabled).
+	NextRunAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=next_run_at,json=nextRunAt,proto3" json:"next_run_at,omitempty"`
+	// Output only: kind of the next scheduled run.
+	NextRunKind RunKind `protobuf:"varint,13,opt,name=next_run_kind,json=nextRunKind,proto3,enum=zohosync.v1.RunKind" json:"next_run_kind,omitempty"`
+	// Output only: when the last full sync finished successfully.
+	LastFullSyncAt *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=last_full_sync_at,json=lastFullSyncAt,proto3" json:"last_full_sync_at,omitempty"`
+	// Output only: when the last run (of any kind) started.
+	LastRunAt     *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=last_run_at,json=lastRunAt,proto3" json:"last_run_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Schedule) Reset() {
+	*x = Schedule{}
+	mi := &file_zohosync_v1_sync_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Schedule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Schedule) ProtoMessage() {}
+
+func (x *Schedule) ProtoReflect() protoreflect.Message {
+	mi := &file_zohosync_v1_sync_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Schedule.ProtoReflect.Descriptor instead.
+func (*Schedule) Descriptor() ([]byte, []int) {
+	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *Schedule) GetEnabled() bool {
+	if x != nil {
+		return x.Enabled
+	}
+	return false
+}
+
+func (x *Schedule) GetSyncIntervalHours() float64 {
+	if x != nil {
+		return x.SyncIntervalHours
+	}
+	return 0
+}
+
+func (x *Schedule) GetForceFullSyncDays() int32 {
+	if x != nil {
+		return x.ForceFullSyncDays
+	}
+	return 0
+}
+
+func (x *Schedule) GetMaxConsecutiveErrors() int32 {
+	if x != nil {
+		return x.MaxConsecutiveErrors
+	}
+	return 0
+}
+
+func (x *Schedule) GetNotificationsLogFile() string {
+	if x != nil {
+		return x.NotificationsLogFile
+	}
+	return ""
+}
+
+func (x *Schedule) GetConsecutiveFailures() int32 {
+	if x != nil {
+		return x.ConsecutiveFailures
+	}
+	return 0
+}
+
+func (x *Schedule) GetDisabledReason() string {
+	if x != nil {
+		return x.DisabledReason
+	}
+	return ""
+}
+
+func (x *Schedule) GetNextRunAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NextRunAt
+	}
+	return nil
+}
+
+func (x *Schedule) GetNextRunKind() RunKind {
+	if x != nil {
+		return x.NextRunKind
+	}
+	return RunKind_RUN_KIND_UNSPECIFIED
+}
+
+func (x *Schedule) GetLastFullSyncAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.LastFullSyncAt
+	}
+	return nil
+}
+
+func (x *Schedule) GetLastRunAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastRunAt
 	}
 	return nil
 }
@@ -2038,7 +2264,7 @@ var File_zohosync_v1_sync_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\n" +
-	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa6\x03\n" +
+	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18zohosync/v1/errors.proto\"\xa6\x03\n" +
 	"\x06Counts\x12\x12\n" +
 	"\x04seen\x18\x01 \x01(\x03R\x04seen\x12\x18\n" +
 	"\acreated\x18\x02 \x01(\x03R\acreated\x12\x18\n" +
@@ -2058,13 +2284,13 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x05total\x18\x02 \x01(\x03R\x05total\x12\x12\n" +
 	"\x04done\x18\x03 \x01(\x03R\x04done\x12+\n" +
 	"\x06counts\x18\x04 \x01(\v2\x13.zohosync.v1.CountsR\x06counts\x12(\n" +
-	"\x10items_per_second\x18\x05 \x01(\x01R\x0eitemsPerSecond\"\x88\x01\n" +
+	"\x10items_per_second\x18\x05 \x01(\x01R\x0eitemsPerSecond\"\xa0\x01\n" +
 	"\tItemError\x12 \n" +
 	"\fzoho_item_id\x18\x01 \x01(\tR\n" +
 	"zohoItemId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x14\n" +
-	"\x05stage\x18\x04 \x01(\tR\x05stage\x12\x17\n" +
+	"\x06reason\x18\x03 \x01(\tR\x06reason\x12,\n" +
+	"\x05stage\x18\x04 \x01(\x0e2\x16.zohosync.v1.ItemStageR\x05stage\x12\x17\n" +
 	"\aodoo_id\x18\x05 \x01(\x03R\x06odooId\"]\n" +
 	"\vFieldChange\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x1b\n" +
@@ -2077,12 +2303,12 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x06action\x18\x03 \x01(\x0e2\x13.zohosync.v1.ActionR\x06action\x12\x17\n" +
 	"\aodoo_id\x18\x04 \x01(\x03R\x06odooId\x120\n" +
 	"\x06fields\x18\x05 \x03(\v2\x18.zohosync.v1.FieldChangeR\x06fields\x12\x12\n" +
-	"\x04note\x18\x06 \x01(\tR\x04note\"Y\n" +
-	"\aWarning\x12\x12\n" +
-	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
+	"\x04note\x18\x06 \x01(\tR\x04note\"s\n" +
+	"\aWarning\x12,\n" +
+	"\x04code\x18\x01 \x01(\x0e2\x18.zohosync.v1.WarningCodeR\x04code\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12 \n" +
 	"\fzoho_item_id\x18\x03 \x01(\tR\n" +
-	"zohoItemId\"\xfc\x04\n" +
+	"zohoItemId\"\x96\x05\n" +
 	"\x03Run\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12(\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x14.zohosync.v1.RunKindR\x04kind\x121\n" +
@@ -2096,8 +2322,8 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\bduration\x18\b \x01(\v2\x19.google.protobuf.DurationR\bduration\x121\n" +
 	"\bprogress\x18\t \x01(\v2\x15.zohosync.v1.ProgressR\bprogress\x12\x14\n" +
 	"\x05error\x18\n" +
-	" \x01(\tR\x05error\x12!\n" +
-	"\ferror_reason\x18\v \x01(\tR\verrorReason\x127\n" +
+	" \x01(\tR\x05error\x12;\n" +
+	"\ferror_reason\x18\v \x01(\x0e2\x18.zohosync.v1.ErrorReasonR\verrorReason\x127\n" +
 	"\vitem_errors\x18\f \x03(\v2\x16.zohosync.v1.ItemErrorR\n" +
 	"itemErrors\x120\n" +
 	"\bwarnings\x18\r \x03(\v2\x14.zohosync.v1.WarningR\bwarnings\x12\x1d\n" +
@@ -2153,23 +2379,30 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
 	"total_size\x18\x03 \x01(\x03R\ttotalSize\"\x12\n" +
-	"\x10GetStatusRequest\"\xc2\x05\n" +
+	"\x10GetStatusRequest\"\xa0\x03\n" +
 	"\x11GetStatusResponse\x121\n" +
 	"\vcurrent_run\x18\x01 \x01(\v2\x10.zohosync.v1.RunR\n" +
 	"currentRun\x12+\n" +
 	"\blast_run\x18\x02 \x01(\v2\x10.zohosync.v1.RunR\alastRun\x12@\n" +
 	"\x13last_successful_run\x18\x03 \x01(\v2\x10.zohosync.v1.RunR\x11lastSuccessfulRun\x12)\n" +
 	"\x10products_tracked\x18\x04 \x01(\x03R\x0fproductsTracked\x12'\n" +
-	"\x0fproducts_failed\x18\x05 \x01(\x03R\x0eproductsFailed\x12)\n" +
-	"\x10schedule_enabled\x18\x06 \x01(\bR\x0fscheduleEnabled\x12:\n" +
-	"\vnext_run_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\tnextRunAt\x128\n" +
-	"\rnext_run_kind\x18\b \x01(\x0e2\x14.zohosync.v1.RunKindR\vnextRunKind\x128\n" +
-	"\x18schedule_disabled_reason\x18\t \x01(\tR\x16scheduleDisabledReason\x121\n" +
+	"\x0fproducts_failed\x18\x05 \x01(\x03R\x0eproductsFailed\x121\n" +
+	"\bschedule\x18\x06 \x01(\v2\x15.zohosync.v1.ScheduleR\bschedule\x12;\n" +
+	"\rrecent_errors\x18\a \x03(\v2\x16.zohosync.v1.ItemErrorR\frecentErrors\x12%\n" +
+	"\x0eserver_version\x18\b \x01(\tR\rserverVersion\"\xc6\x04\n" +
+	"\bSchedule\x12\x18\n" +
+	"\aenabled\x18\x01 \x01(\bR\aenabled\x12.\n" +
+	"\x13sync_interval_hours\x18\x02 \x01(\x01R\x11syncIntervalHours\x12/\n" +
+	"\x14force_full_sync_days\x18\x03 \x01(\x05R\x11forceFullSyncDays\x124\n" +
+	"\x16max_consecutive_errors\x18\x04 \x01(\x05R\x14maxConsecutiveErrors\x124\n" +
+	"\x16notifications_log_file\x18\x05 \x01(\tR\x14notificationsLogFile\x121\n" +
 	"\x14consecutive_failures\x18\n" +
-	" \x01(\x05R\x13consecutiveFailures\x12;\n" +
-	"\rrecent_errors\x18\v \x03(\v2\x16.zohosync.v1.ItemErrorR\frecentErrors\x12%\n" +
-	"\x0eserver_version\x18\f \x01(\tR\rserverVersion\x12E\n" +
-	"\x11last_full_sync_at\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\x0elastFullSyncAt*e\n" +
+	" \x01(\x05R\x13consecutiveFailures\x12'\n" +
+	"\x0fdisabled_reason\x18\v \x01(\tR\x0edisabledReason\x12:\n" +
+	"\vnext_run_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tnextRunAt\x128\n" +
+	"\rnext_run_kind\x18\r \x01(\x0e2\x14.zohosync.v1.RunKindR\vnextRunKind\x12E\n" +
+	"\x11last_full_sync_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0elastFullSyncAt\x12:\n" +
+	"\vlast_run_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tlastRunAt*e\n" +
 	"\aRunKind\x12\x18\n" +
 	"\x14RUN_KIND_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eRUN_KIND_SMART\x10\x01\x12\x11\n" +
@@ -2200,7 +2433,21 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\rACTION_UPDATE\x10\x02\x12\x14\n" +
 	"\x10ACTION_UNCHANGED\x10\x03\x12\x12\n" +
 	"\x0eACTION_ARCHIVE\x10\x04\x12\x0f\n" +
-	"\vACTION_LINK\x10\x052\x90\x04\n" +
+	"\vACTION_LINK\x10\x05*g\n" +
+	"\tItemStage\x12\x1a\n" +
+	"\x16ITEM_STAGE_UNSPECIFIED\x10\x00\x12\x12\n" +
+	"\x0eITEM_STAGE_MAP\x10\x01\x12\x14\n" +
+	"\x10ITEM_STAGE_WRITE\x10\x02\x12\x14\n" +
+	"\x10ITEM_STAGE_IMAGE\x10\x03*\xab\x02\n" +
+	"\vWarningCode\x12\x1c\n" +
+	"\x18WARNING_CODE_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aWARNING_CODE_UOM_NOT_FOUND\x10\x01\x12#\n" +
+	"\x1fWARNING_CODE_CATEGORY_NOT_FOUND\x10\x02\x12%\n" +
+	"!WARNING_CODE_STORABLE_UNAVAILABLE\x10\x03\x12 \n" +
+	"\x1cWARNING_CODE_MATCHED_BY_NAME\x10\x04\x12\x1c\n" +
+	"\x18WARNING_CODE_IMAGES_KEPT\x10\x05\x12(\n" +
+	"$WARNING_CODE_EXTERNAL_IDS_UNREADABLE\x10\x06\x12(\n" +
+	"$WARNING_CODE_EXTERNAL_IDS_UNWRITABLE\x10\a2\x90\x04\n" +
 	"\vSyncService\x12F\n" +
 	"\aRunSync\x12\x1b.zohosync.v1.RunSyncRequest\x1a\x1c.zohosync.v1.RunSyncResponse0\x01\x12J\n" +
 	"\tStartSync\x12\x1d.zohosync.v1.StartSyncRequest\x1a\x1e.zohosync.v1.StartSyncResponse\x12I\n" +
@@ -2222,95 +2469,104 @@ func file_zohosync_v1_sync_proto_rawDescGZIP() []byte {
 	return file_zohosync_v1_sync_proto_rawDescData
 }
 
-var file_zohosync_v1_sync_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_zohosync_v1_sync_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_zohosync_v1_sync_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
+var file_zohosync_v1_sync_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_zohosync_v1_sync_proto_goTypes = []any{
 	(RunKind)(0),                  // 0: zohosync.v1.RunKind
 	(RunTrigger)(0),               // 1: zohosync.v1.RunTrigger
 	(RunState)(0),                 // 2: zohosync.v1.RunState
 	(Phase)(0),                    // 3: zohosync.v1.Phase
 	(Action)(0),                   // 4: zohosync.v1.Action
-	(*Counts)(nil),                // 5: zohosync.v1.Counts
-	(*Progress)(nil),              // 6: zohosync.v1.Progress
-	(*ItemError)(nil),             // 7: zohosync.v1.ItemError
-	(*FieldChange)(nil),           // 8: zohosync.v1.FieldChange
-	(*PlannedChange)(nil),         // 9: zohosync.v1.PlannedChange
-	(*Warning)(nil),               // 10: zohosync.v1.Warning
-	(*Run)(nil),                   // 11: zohosync.v1.Run
-	(*RunEvent)(nil),              // 12: zohosync.v1.RunEvent
-	(*RunSyncRequest)(nil),        // 13: zohosync.v1.RunSyncRequest
-	(*RunSyncResponse)(nil),       // 14: zohosync.v1.RunSyncResponse
-	(*StartSyncRequest)(nil),      // 15: zohosync.v1.StartSyncRequest
-	(*StartSyncResponse)(nil),     // 16: zohosync.v1.StartSyncResponse
-	(*WatchRunRequest)(nil),       // 17: zohosync.v1.WatchRunRequest
-	(*WatchRunResponse)(nil),      // 18: zohosync.v1.WatchRunResponse
-	(*CancelRunRequest)(nil),      // 19: zohosync.v1.CancelRunRequest
-	(*CancelRunResponse)(nil),     // 20: zohosync.v1.CancelRunResponse
-	(*GetRunRequest)(nil),         // 21: zohosync.v1.GetRunRequest
-	(*GetRunResponse)(nil),        // 22: zohosync.v1.GetRunResponse
-	(*ListRunsRequest)(nil),       // 23: zohosync.v1.ListRunsRequest
-	(*ListRunsResponse)(nil),      // 24: zohosync.v1.ListRunsResponse
-	(*GetStatusRequest)(nil),      // 25: zohosync.v1.GetStatusRequest
-	(*GetStatusResponse)(nil),     // 26: zohosync.v1.GetStatusResponse
-	(*timestamppb.Timestamp)(nil), // 27: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 28: google.protobuf.Duration
+	(ItemStage)(0),                // 5: zohosync.v1.ItemStage
+	(WarningCode)(0),              // 6: zohosync.v1.WarningCode
+	(*Counts)(nil),                // 7: zohosync.v1.Counts
+	(*Progress)(nil),              // 8: zohosync.v1.Progress
+	(*ItemError)(nil),             // 9: zohosync.v1.ItemError
+	(*FieldChange)(nil),           // 10: zohosync.v1.FieldChange
+	(*PlannedChange)(nil),         // 11: zohosync.v1.PlannedChange
+	(*Warning)(nil),               // 12: zohosync.v1.Warning
+	(*Run)(nil),                   // 13: zohosync.v1.Run
+	(*RunEvent)(nil),              // 14: zohosync.v1.RunEvent
+	(*RunSyncRequest)(nil),        // 15: zohosync.v1.RunSyncRequest
+	(*RunSyncResponse)(nil),       // 16: zohosync.v1.RunSyncResponse
+	(*StartSyncRequest)(nil),      // 17: zohosync.v1.StartSyncRequest
+	(*StartSyncResponse)(nil),     // 18: zohosync.v1.StartSyncResponse
+	(*WatchRunRequest)(nil),       // 19: zohosync.v1.WatchRunRequest
+	(*WatchRunResponse)(nil),      // 20: zohosync.v1.WatchRunResponse
+	(*CancelRunRequest)(nil),      // 21: zohosync.v1.CancelRunRequest
+	(*CancelRunResponse)(nil),     // 22: zohosync.v1.CancelRunResponse
+	(*GetRunRequest)(nil),         // 23: zohosync.v1.GetRunRequest
+	(*GetRunResponse)(nil),        // 24: zohosync.v1.GetRunResponse
+	(*ListRunsRequest)(nil),       // 25: zohosync.v1.ListRunsRequest
+	(*ListRunsResponse)(nil),      // 26: zohosync.v1.ListRunsResponse
+	(*GetStatusRequest)(nil),      // 27: zohosync.v1.GetStatusRequest
+	(*GetStatusResponse)(nil),     // 28: zohosync.v1.GetStatusResponse
+	(*Schedule)(nil),              // 29: zohosync.v1.Schedule
+	(*timestamppb.Timestamp)(nil), // 30: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 31: google.protobuf.Duration
+	(ErrorReason)(0),              // 32: zohosync.v1.ErrorReason
 }
 var file_zohosync_v1_sync_proto_depIdxs = []int32{
 	3,  // 0: zohosync.v1.Progress.phase:type_name -> zohosync.v1.Phase
-	5,  // 1: zohosync.v1.Progress.counts:type_name -> zohosync.v1.Counts
-	4,  // 2: zohosync.v1.PlannedChange.action:type_name -> zohosync.v1.Action
-	8,  // 3: zohosync.v1.PlannedChange.fields:type_name -> zohosync.v1.FieldChange
-	0,  // 4: zohosync.v1.Run.kind:type_name -> zohosync.v1.RunKind
-	1,  // 5: zohosync.v1.Run.trigger:type_name -> zohosync.v1.RunTrigger
-	2,  // 6: zohosync.v1.Run.state:type_name -> zohosync.v1.RunState
-	27, // 7: zohosync.v1.Run.started_at:type_name -> google.protobuf.Timestamp
-	27, // 8: zohosync.v1.Run.finished_at:type_name -> google.protobuf.Timestamp
-	28, // 9: zohosync.v1.Run.duration:type_name -> google.protobuf.Duration
-	6,  // 10: zohosync.v1.Run.progress:type_name -> zohosync.v1.Progress
-	7,  // 11: zohosync.v1.Run.item_errors:type_name -> zohosync.v1.ItemError
-	10, // 12: zohosync.v1.Run.warnings:type_name -> zohosync.v1.Warning
-	27, // 13: zohosync.v1.RunEvent.time:type_name -> google.protobuf.Timestamp
-	6,  // 14: zohosync.v1.RunEvent.progress:type_name -> zohosync.v1.Progress
-	11, // 15: zohosync.v1.RunEvent.joined:type_name -> zohosync.v1.Run
-	3,  // 16: zohosync.v1.RunEvent.phase_changed:type_name -> zohosync.v1.Phase
-	7,  // 17: zohosync.v1.RunEvent.item_error:type_name -> zohosync.v1.ItemError
-	9,  // 18: zohosync.v1.RunEvent.planned_change:type_name -> zohosync.v1.PlannedChange
-	10, // 19: zohosync.v1.RunEvent.warning:type_name -> zohosync.v1.Warning
-	11, // 20: zohosync.v1.RunEvent.finished:type_name -> zohosync.v1.Run
-	0,  // 21: zohosync.v1.RunSyncRequest.kind:type_name -> zohosync.v1.RunKind
-	12, // 22: zohosync.v1.RunSyncResponse.event:type_name -> zohosync.v1.RunEvent
-	0,  // 23: zohosync.v1.StartSyncRequest.kind:type_name -> zohosync.v1.RunKind
-	11, // 24: zohosync.v1.StartSyncResponse.run:type_name -> zohosync.v1.Run
-	12, // 25: zohosync.v1.WatchRunResponse.event:type_name -> zohosync.v1.RunEvent
-	11, // 26: zohosync.v1.CancelRunResponse.run:type_name -> zohosync.v1.Run
-	11, // 27: zohosync.v1.GetRunResponse.run:type_name -> zohosync.v1.Run
-	11, // 28: zohosync.v1.ListRunsResponse.runs:type_name -> zohosync.v1.Run
-	11, // 29: zohosync.v1.GetStatusResponse.current_run:type_name -> zohosync.v1.Run
-	11, // 30: zohosync.v1.GetStatusResponse.last_run:type_name -> zohosync.v1.Run
-	11, // 31: zohosync.v1.GetStatusResponse.last_successful_run:type_name -> zohosync.v1.Run
-	27, // 32: zohosync.v1.GetStatusResponse.next_run_at:type_name -> google.protobuf.Timestamp
-	0,  // 33: zohosync.v1.GetStatusResponse.next_run_kind:type_name -> zohosync.v1.RunKind
-	7,  // 34: zohosync.v1.GetStatusResponse.recent_errors:type_name -> zohosync.v1.ItemError
-	27, // 35: zohosync.v1.GetStatusResponse.last_full_sync_at:type_name -> google.protobuf.Timestamp
-	13, // 36: zohosync.v1.SyncService.RunSync:input_type -> zohosync.v1.RunSyncRequest
-	15, // 37: zohosync.v1.SyncService.StartSync:input_type -> zohosync.v1.StartSyncRequest
-	17, // 38: zohosync.v1.SyncService.WatchRun:input_type -> zohosync.v1.WatchRunRequest
-	19, // 39: zohosync.v1.SyncService.CancelRun:input_type -> zohosync.v1.CancelRunRequest
-	21, // 40: zohosync.v1.SyncService.GetRun:input_type -> zohosync.v1.GetRunRequest
-	23, // 41: zohosync.v1.SyncService.ListRuns:input_type -> zohosync.v1.ListRunsRequest
-	25, // 42: zohosync.v1.SyncService.GetStatus:input_type -> zohosync.v1.GetStatusRequest
-	14, // 43: zohosync.v1.SyncService.RunSync:output_type -> zohosync.v1.RunSyncResponse
-	16, // 44: zohosync.v1.SyncService.StartSync:output_type -> zohosync.v1.StartSyncResponse
-	18, // 45: zohosync.v1.SyncService.WatchRun:output_type -> zohosync.v1.WatchRunResponse
-	20, // 46: zohosync.v1.SyncService.CancelRun:output_type -> zohosync.v1.CancelRunResponse
-	22, // 47: zohosync.v1.SyncService.GetRun:output_type -> zohosync.v1.GetRunResponse
-	24, // 48: zohosync.v1.SyncService.ListRuns:output_type -> zohosync.v1.ListRunsResponse
-	26, // 49: zohosync.v1.SyncService.GetStatus:output_type -> zohosync.v1.GetStatusResponse
-	43, // [43:50] is the sub-list for method output_type
-	36, // [36:43] is the sub-list for method input_type
-	36, // [36:36] is the sub-list for extension type_name
-	36, // [36:36] is the sub-list for extension extendee
-	0,  // [0:36] is the sub-list for field type_name
+	7,  // 1: zohosync.v1.Progress.counts:type_name -> zohosync.v1.Counts
+	5,  // 2: zohosync.v1.ItemError.stage:type_name -> zohosync.v1.ItemStage
+	4,  // 3: zohosync.v1.PlannedChange.action:type_name -> zohosync.v1.Action
+	10, // 4: zohosync.v1.PlannedChange.fields:type_name -> zohosync.v1.FieldChange
+	6,  // 5: zohosync.v1.Warning.code:type_name -> zohosync.v1.WarningCode
+	0,  // 6: zohosync.v1.Run.kind:type_name -> zohosync.v1.RunKind
+	1,  // 7: zohosync.v1.Run.trigger:type_name -> zohosync.v1.RunTrigger
+	2,  // 8: zohosync.v1.Run.state:type_name -> zohosync.v1.RunState
+	30, // 9: zohosync.v1.Run.started_at:type_name -> google.protobuf.Timestamp
+	30, // 10: zohosync.v1.Run.finished_at:type_name -> google.protobuf.Timestamp
+	31, // 11: zohosync.v1.Run.duration:type_name -> google.protobuf.Duration
+	8,  // 12: zohosync.v1.Run.progress:type_name -> zohosync.v1.Progress
+	32, // 13: zohosync.v1.Run.error_reason:type_name -> zohosync.v1.ErrorReason
+	9,  // 14: zohosync.v1.Run.item_errors:type_name -> zohosync.v1.ItemError
+	12, // 15: zohosync.v1.Run.warnings:type_name -> zohosync.v1.Warning
+	30, // 16: zohosync.v1.RunEvent.time:type_name -> google.protobuf.Timestamp
+	8,  // 17: zohosync.v1.RunEvent.progress:type_name -> zohosync.v1.Progress
+	13, // 18: zohosync.v1.RunEvent.joined:type_name -> zohosync.v1.Run
+	3,  // 19: zohosync.v1.RunEvent.phase_changed:type_name -> zohosync.v1.Phase
+	9,  // 20: zohosync.v1.RunEvent.item_error:type_name -> zohosync.v1.ItemError
+	11, // 21: zohosync.v1.RunEvent.planned_change:type_name -> zohosync.v1.PlannedChange
+	12, // 22: zohosync.v1.RunEvent.warning:type_name -> zohosync.v1.Warning
+	13, // 23: zohosync.v1.RunEvent.finished:type_name -> zohosync.v1.Run
+	0,  // 24: zohosync.v1.RunSyncRequest.kind:type_name -> zohosync.v1.RunKind
+	14, // 25: zohosync.v1.RunSyncResponse.event:type_name -> zohosync.v1.RunEvent
+	0,  // 26: zohosync.v1.StartSyncRequest.kind:type_name -> zohosync.v1.RunKind
+	13, // 27: zohosync.v1.StartSyncResponse.run:type_name -> zohosync.v1.Run
+	14, // 28: zohosync.v1.WatchRunResponse.event:type_name -> zohosync.v1.RunEvent
+	13, // 29: zohosync.v1.CancelRunResponse.run:type_name -> zohosync.v1.Run
+	13, // 30: zohosync.v1.GetRunResponse.run:type_name -> zohosync.v1.Run
+	13, // 31: zohosync.v1.ListRunsResponse.runs:type_name -> zohosync.v1.Run
+	13, // 32: zohosync.v1.GetStatusResponse.current_run:type_name -> zohosync.v1.Run
+	13, // 33: zohosync.v1.GetStatusResponse.last_run:type_name -> zohosync.v1.Run
+	13, // 34: zohosync.v1.GetStatusResponse.last_successful_run:type_name -> zohosync.v1.Run
+	29, // 35: zohosync.v1.GetStatusResponse.schedule:type_name -> zohosync.v1.Schedule
+	9,  // 36: zohosync.v1.GetStatusResponse.recent_errors:type_name -> zohosync.v1.ItemError
+	30, // 37: zohosync.v1.Schedule.next_run_at:type_name -> google.protobuf.Timestamp
+	0,  // 38: zohosync.v1.Schedule.next_run_kind:type_name -> zohosync.v1.RunKind
+	30, // 39: zohosync.v1.Schedule.last_full_sync_at:type_name -> google.protobuf.Timestamp
+	30, // 40: zohosync.v1.Schedule.last_run_at:type_name -> google.protobuf.Timestamp
+	15, // 41: zohosync.v1.SyncService.RunSync:input_type -> zohosync.v1.RunSyncRequest
+	17, // 42: zohosync.v1.SyncService.StartSync:input_type -> zohosync.v1.StartSyncRequest
+	19, // 43: zohosync.v1.SyncService.WatchRun:input_type -> zohosync.v1.WatchRunRequest
+	21, // 44: zohosync.v1.SyncService.CancelRun:input_type -> zohosync.v1.CancelRunRequest
+	23, // 45: zohosync.v1.SyncService.GetRun:input_type -> zohosync.v1.GetRunRequest
+	25, // 46: zohosync.v1.SyncService.ListRuns:input_type -> zohosync.v1.ListRunsRequest
+	27, // 47: zohosync.v1.SyncService.GetStatus:input_type -> zohosync.v1.GetStatusRequest
+	16, // 48: zohosync.v1.SyncService.RunSync:output_type -> zohosync.v1.RunSyncResponse
+	18, // 49: zohosync.v1.SyncService.StartSync:output_type -> zohosync.v1.StartSyncResponse
+	20, // 50: zohosync.v1.SyncService.WatchRun:output_type -> zohosync.v1.WatchRunResponse
+	22, // 51: zohosync.v1.SyncService.CancelRun:output_type -> zohosync.v1.CancelRunResponse
+	24, // 52: zohosync.v1.SyncService.GetRun:output_type -> zohosync.v1.GetRunResponse
+	26, // 53: zohosync.v1.SyncService.ListRuns:output_type -> zohosync.v1.ListRunsResponse
+	28, // 54: zohosync.v1.SyncService.GetStatus:output_type -> zohosync.v1.GetStatusResponse
+	48, // [48:55] is the sub-list for method output_type
+	41, // [41:48] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_sync_proto_init() }
@@ -2318,6 +2574,7 @@ func file_zohosync_v1_sync_proto_init() {
 	if File_zohosync_v1_sync_proto != nil {
 		return
 	}
+	file_zohosync_v1_errors_proto_init()
 	file_zohosync_v1_sync_proto_msgTypes[7].OneofWrappers = []any{
 		(*RunEvent_Joined)(nil),
 		(*RunEvent_PhaseChanged)(nil),
@@ -2332,8 +2589,8 @@ func file_zohosync_v1_sync_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_sync_proto_rawDesc), len(file_zohosync_v1_sync_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   22,
+			NumEnums:      7,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -35,9 +35,10 @@ const (
 // SyncService starts, watches and reports sync runs (Zoho items → Odoo products).
 // Only one run is in progress at a time: starting while one runs joins it.
 //
-// Errors carry a google.rpc.ErrorInfo detail (domain "zohosync") and the
-// trailer "zohosync-error-reason" with a stable reason such as
-// SYNC_ALREADY_RUNNING, RUN_NOT_FOUND, ZOHO_QUOTA_EXHAUSTED or ODOO_UNREACHABLE.
+// Starting never fails because a run is in progress: the caller joins it
+// (already_running = true). Errors carry an ErrorReason (errors.proto) in a
+// google.rpc.ErrorInfo detail (domain "zohosync") and in the trailer
+// "zohosync-error-reason", e.g. RUN_NOT_FOUND or NO_FAILED_ITEMS.
 type SyncServiceClient interface {
 	// RunSync starts a run, or joins the one in progress, and streams its events
 	// until it ends. The first event carries the run as it was when the caller
@@ -168,9 +169,10 @@ func (c *syncServiceClient) GetStatus(ctx context.Context, in *GetStatusRequest,
 // SyncService starts, watches and reports sync runs (Zoho items → Odoo products).
 // Only one run is in progress at a time: starting while one runs joins it.
 //
-// Errors carry a google.rpc.ErrorInfo detail (domain "zohosync") and the
-// trailer "zohosync-error-reason" with a stable reason such as
-// SYNC_ALREADY_RUNNING, RUN_NOT_FOUND, ZOHO_QUOTA_EXHAUSTED or ODOO_UNREACHABLE.
+// Starting never fails because a run is in progress: the caller joins it
+// (already_running = true). Errors carry an ErrorReason (errors.proto) in a
+// google.rpc.ErrorInfo detail (domain "zohosync") and in the trailer
+// "zohosync-error-reason", e.g. RUN_NOT_FOUND or NO_FAILED_ITEMS.
 type SyncServiceServer interface {
 	// RunSync starts a run, or joins the one in progress, and streams its events
 	// until it ends. The first event carries the run as it was when the caller

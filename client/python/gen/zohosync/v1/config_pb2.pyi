@@ -1,9 +1,13 @@
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+ZOHO_PRODUCT_BOOKS: ZohoProduct
+ZOHO_PRODUCT_INVENTORY: ZohoProduct
+ZOHO_PRODUCT_UNSPECIFIED: ZohoProduct
 
 class Config(_message.Message):
     __slots__ = ["api_token_required", "config_dir", "data_dir", "default_values", "listen_address", "mapping", "odoo", "options", "tls", "zoho"]
@@ -119,20 +123,18 @@ class TestConnectionsResponse(_message.Message):
     def __init__(self, zoho: _Optional[_Union[ZohoCheck, _Mapping]] = ..., odoo: _Optional[_Union[OdooCheck, _Mapping]] = ...) -> None: ...
 
 class ZohoCheck(_message.Message):
-    __slots__ = ["api_domain", "calls_remaining_today", "error", "ok", "organization_name", "plan"]
-    API_DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ["calls_remaining_today", "error", "ok", "organization_name", "plan"]
     CALLS_REMAINING_TODAY_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     OK_FIELD_NUMBER: _ClassVar[int]
     ORGANIZATION_NAME_FIELD_NUMBER: _ClassVar[int]
     PLAN_FIELD_NUMBER: _ClassVar[int]
-    api_domain: str
     calls_remaining_today: int
     error: str
     ok: bool
     organization_name: str
     plan: str
-    def __init__(self, ok: bool = ..., error: _Optional[str] = ..., organization_name: _Optional[str] = ..., plan: _Optional[str] = ..., api_domain: _Optional[str] = ..., calls_remaining_today: _Optional[int] = ...) -> None: ...
+    def __init__(self, ok: bool = ..., error: _Optional[str] = ..., organization_name: _Optional[str] = ..., plan: _Optional[str] = ..., calls_remaining_today: _Optional[int] = ...) -> None: ...
 
 class ZohoConfig(_message.Message):
     __slots__ = ["accounts_url", "base_url", "client_id", "client_secret", "data_center", "image_sources", "inventory_base_url", "item_source", "organization_id", "refresh_token"]
@@ -151,9 +153,12 @@ class ZohoConfig(_message.Message):
     client_id: str
     client_secret: SecretState
     data_center: str
-    image_sources: _containers.RepeatedScalarFieldContainer[str]
+    image_sources: _containers.RepeatedScalarFieldContainer[ZohoProduct]
     inventory_base_url: str
-    item_source: str
+    item_source: ZohoProduct
     organization_id: str
     refresh_token: SecretState
-    def __init__(self, base_url: _Optional[str] = ..., inventory_base_url: _Optional[str] = ..., accounts_url: _Optional[str] = ..., data_center: _Optional[str] = ..., client_id: _Optional[str] = ..., client_secret: _Optional[_Union[SecretState, _Mapping]] = ..., refresh_token: _Optional[_Union[SecretState, _Mapping]] = ..., organization_id: _Optional[str] = ..., item_source: _Optional[str] = ..., image_sources: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, base_url: _Optional[str] = ..., inventory_base_url: _Optional[str] = ..., accounts_url: _Optional[str] = ..., data_center: _Optional[str] = ..., client_id: _Optional[str] = ..., client_secret: _Optional[_Union[SecretState, _Mapping]] = ..., refresh_token: _Optional[_Union[SecretState, _Mapping]] = ..., organization_id: _Optional[str] = ..., item_source: _Optional[_Union[ZohoProduct, str]] = ..., image_sources: _Optional[_Iterable[_Union[ZohoProduct, str]]] = ...) -> None: ...
+
+class ZohoProduct(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []

@@ -15,7 +15,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from zohosync.v1 import sync_pb2 as zohosync_dot_v1_dot_sync__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zohosync/v1/product.proto\x12\x0bzohosync.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16zohosync/v1/sync.proto\"\xca\x03\n\x07Product\x12 \n\x0czoho_item_id\x18\x01 \x01(\tR\nzohoItemId\x12\x17\n\x07odoo_id\x18\x02 \x01(\x03R\x06odooId\x12\x12\n\x04name\x18\x03 \x01(\tR\x04name\x12\x10\n\x03sku\x18\x04 \x01(\tR\x03sku\x12/\n\x05state\x18\x05 \x01(\x0e\x32\x19.zohosync.v1.ProductStateR\x05state\x12\x1a\n\x08\x63hecksum\x18\x06 \x01(\tR\x08\x63hecksum\x12@\n\x0elast_synced_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0clastSyncedAt\x12\x1b\n\timage_md5\x18\x08 \x01(\tR\x08imageMd5\x12\x19\n\x08image_id\x18\t \x01(\tR\x07imageId\x12\x1d\n\nlast_error\x18\n \x01(\tR\tlastError\x12\x1e\n\x0blast_run_id\x18\x0b \x01(\tR\tlastRunId\x12\x1b\n\tlinked_by\x18\x0c \x01(\tR\x08linkedBy\x12\x1a\n\x08\x66\x61ilures\x18\r \x01(\x05R\x08\x66\x61ilures\x12\x1f\n\x0bimage_error\x18\x0e \x01(\tR\nimageError\"\x85\x01\n\x13ListProductsRequest\x12\x32\n\x06\x66ilter\x18\x01 \x01(\x0e\x32\x1a.zohosync.v1.ProductFilterR\x06\x66ilter\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"p\n\x14ListProductsResponse\x12\x30\n\x08products\x18\x01 \x03(\x0b\x32\x14.zohosync.v1.ProductR\x08products\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"Y\n\x11GetProductRequest\x12\"\n\x0czoho_item_id\x18\x01 \x01(\tH\x00R\nzohoItemId\x12\x19\n\x07odoo_id\x18\x02 \x01(\x03H\x00R\x06odooIdB\x05\n\x03key\"D\n\x12GetProductResponse\x12.\n\x07product\x18\x01 \x01(\x0b\x32\x14.zohosync.v1.ProductR\x07product\"-\n\x12RetryFailedRequest\x12\x17\n\x07\x64ry_run\x18\x01 \x01(\x08R\x06\x64ryRun\"b\n\x13RetryFailedResponse\x12\"\n\x03run\x18\x01 \x01(\x0b\x32\x10.zohosync.v1.RunR\x03run\x12\'\n\x0f\x61lready_running\x18\x02 \x01(\x08R\x0e\x61lreadyRunning*}\n\x0cProductState\x12\x1d\n\x19PRODUCT_STATE_UNSPECIFIED\x10\x00\x12\x18\n\x14PRODUCT_STATE_SYNCED\x10\x01\x12\x18\n\x14PRODUCT_STATE_FAILED\x10\x02\x12\x1a\n\x16PRODUCT_STATE_ARCHIVED\x10\x03*\x82\x01\n\rProductFilter\x12\x1e\n\x1aPRODUCT_FILTER_UNSPECIFIED\x10\x00\x12\x19\n\x15PRODUCT_FILTER_SYNCED\x10\x01\x12\x19\n\x15PRODUCT_FILTER_FAILED\x10\x02\x12\x1b\n\x17PRODUCT_FILTER_ARCHIVED\x10\x03\x32\x86\x02\n\x0eProductService\x12S\n\x0cListProducts\x12 .zohosync.v1.ListProductsRequest\x1a!.zohosync.v1.ListProductsResponse\x12M\n\nGetProduct\x12\x1e.zohosync.v1.GetProductRequest\x1a\x1f.zohosync.v1.GetProductResponse\x12P\n\x0bRetryFailed\x12\x1f.zohosync.v1.RetryFailedRequest\x1a .zohosync.v1.RetryFailedResponseB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zohosync/v1/product.proto\x12\x0bzohosync.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16zohosync/v1/sync.proto\"\xe1\x03\n\x07Product\x12 \n\x0czoho_item_id\x18\x01 \x01(\tR\nzohoItemId\x12\x17\n\x07odoo_id\x18\x02 \x01(\x03R\x06odooId\x12\x12\n\x04name\x18\x03 \x01(\tR\x04name\x12\x10\n\x03sku\x18\x04 \x01(\tR\x03sku\x12/\n\x05state\x18\x05 \x01(\x0e\x32\x19.zohosync.v1.ProductStateR\x05state\x12\x1a\n\x08\x63hecksum\x18\x06 \x01(\tR\x08\x63hecksum\x12@\n\x0elast_synced_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0clastSyncedAt\x12\x1b\n\timage_md5\x18\x08 \x01(\tR\x08imageMd5\x12\x19\n\x08image_id\x18\t \x01(\tR\x07imageId\x12\x1d\n\nlast_error\x18\n \x01(\tR\tlastError\x12\x1e\n\x0blast_run_id\x18\x0b \x01(\tR\tlastRunId\x12\x32\n\tlinked_by\x18\x0c \x01(\x0e\x32\x15.zohosync.v1.LinkedByR\x08linkedBy\x12\x1a\n\x08\x66\x61ilures\x18\r \x01(\x05R\x08\x66\x61ilures\x12\x1f\n\x0bimage_error\x18\x0e \x01(\tR\nimageError\"\x85\x01\n\x13ListProductsRequest\x12\x32\n\x06\x66ilter\x18\x01 \x01(\x0e\x32\x1a.zohosync.v1.ProductFilterR\x06\x66ilter\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"p\n\x14ListProductsResponse\x12\x30\n\x08products\x18\x01 \x03(\x0b\x32\x14.zohosync.v1.ProductR\x08products\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"Y\n\x11GetProductRequest\x12\"\n\x0czoho_item_id\x18\x01 \x01(\tH\x00R\nzohoItemId\x12\x19\n\x07odoo_id\x18\x02 \x01(\x03H\x00R\x06odooIdB\x05\n\x03key\"D\n\x12GetProductResponse\x12.\n\x07product\x18\x01 \x01(\x0b\x32\x14.zohosync.v1.ProductR\x07product\"-\n\x12RetryFailedRequest\x12\x17\n\x07\x64ry_run\x18\x01 \x01(\x08R\x06\x64ryRun\"b\n\x13RetryFailedResponse\x12\"\n\x03run\x18\x01 \x01(\x0b\x32\x10.zohosync.v1.RunR\x03run\x12\'\n\x0f\x61lready_running\x18\x02 \x01(\x08R\x0e\x61lreadyRunning*}\n\x0cProductState\x12\x1d\n\x19PRODUCT_STATE_UNSPECIFIED\x10\x00\x12\x18\n\x14PRODUCT_STATE_SYNCED\x10\x01\x12\x18\n\x14PRODUCT_STATE_FAILED\x10\x02\x12\x1a\n\x16PRODUCT_STATE_ARCHIVED\x10\x03*\x82\x01\n\rProductFilter\x12\x1e\n\x1aPRODUCT_FILTER_UNSPECIFIED\x10\x00\x12\x19\n\x15PRODUCT_FILTER_SYNCED\x10\x01\x12\x19\n\x15PRODUCT_FILTER_FAILED\x10\x02\x12\x1b\n\x17PRODUCT_FILTER_ARCHIVED\x10\x03*\x96\x01\n\x08LinkedBy\x12\x19\n\x15LINKED_BY_UNSPECIFIED\x10\x00\x12\x15\n\x11LINKED_BY_CREATED\x10\x01\x12\x19\n\x15LINKED_BY_EXTERNAL_ID\x10\x02\x12\x11\n\rLINKED_BY_SKU\x10\x03\x12\x12\n\x0eLINKED_BY_NAME\x10\x04\x12\x16\n\x12LINKED_BY_IMPORTED\x10\x05\x32\x86\x02\n\x0eProductService\x12S\n\x0cListProducts\x12 .zohosync.v1.ListProductsRequest\x1a!.zohosync.v1.ListProductsResponse\x12M\n\nGetProduct\x12\x1e.zohosync.v1.GetProductRequest\x1a\x1f.zohosync.v1.GetProductResponse\x12P\n\x0bRetryFailed\x12\x1f.zohosync.v1.RetryFailedRequest\x1a .zohosync.v1.RetryFailedResponseB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zohosync.v1.product_pb2', globals())
@@ -23,24 +23,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1'
-  _PRODUCTSTATE._serialized_start=1118
-  _PRODUCTSTATE._serialized_end=1243
-  _PRODUCTFILTER._serialized_start=1246
-  _PRODUCTFILTER._serialized_end=1376
+  _PRODUCTSTATE._serialized_start=1141
+  _PRODUCTSTATE._serialized_end=1266
+  _PRODUCTFILTER._serialized_start=1269
+  _PRODUCTFILTER._serialized_end=1399
+  _LINKEDBY._serialized_start=1402
+  _LINKEDBY._serialized_end=1552
   _PRODUCT._serialized_start=100
-  _PRODUCT._serialized_end=558
-  _LISTPRODUCTSREQUEST._serialized_start=561
-  _LISTPRODUCTSREQUEST._serialized_end=694
-  _LISTPRODUCTSRESPONSE._serialized_start=696
-  _LISTPRODUCTSRESPONSE._serialized_end=808
-  _GETPRODUCTREQUEST._serialized_start=810
-  _GETPRODUCTREQUEST._serialized_end=899
-  _GETPRODUCTRESPONSE._serialized_start=901
-  _GETPRODUCTRESPONSE._serialized_end=969
-  _RETRYFAILEDREQUEST._serialized_start=971
-  _RETRYFAILEDREQUEST._serialized_end=1016
-  _RETRYFAILEDRESPONSE._serialized_start=1018
-  _RETRYFAILEDRESPONSE._serialized_end=1116
-  _PRODUCTSERVICE._serialized_start=1379
-  _PRODUCTSERVICE._serialized_end=1641
+  _PRODUCT._serialized_end=581
+  _LISTPRODUCTSREQUEST._serialized_start=584
+  _LISTPRODUCTSREQUEST._serialized_end=717
+  _LISTPRODUCTSRESPONSE._serialized_start=719
+  _LISTPRODUCTSRESPONSE._serialized_end=831
+  _GETPRODUCTREQUEST._serialized_start=833
+  _GETPRODUCTREQUEST._serialized_end=922
+  _GETPRODUCTRESPONSE._serialized_start=924
+  _GETPRODUCTRESPONSE._serialized_end=992
+  _RETRYFAILEDREQUEST._serialized_start=994
+  _RETRYFAILEDREQUEST._serialized_end=1039
+  _RETRYFAILEDRESPONSE._serialized_start=1041
+  _RETRYFAILEDRESPONSE._serialized_end=1139
+  _PRODUCTSERVICE._serialized_start=1555
+  _PRODUCTSERVICE._serialized_end=1817
 # @@protoc_insertion_point(module_scope)

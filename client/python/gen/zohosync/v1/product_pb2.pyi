@@ -7,6 +7,12 @@ from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+LINKED_BY_CREATED: LinkedBy
+LINKED_BY_EXTERNAL_ID: LinkedBy
+LINKED_BY_IMPORTED: LinkedBy
+LINKED_BY_NAME: LinkedBy
+LINKED_BY_SKU: LinkedBy
+LINKED_BY_UNSPECIFIED: LinkedBy
 PRODUCT_FILTER_ARCHIVED: ProductFilter
 PRODUCT_FILTER_FAILED: ProductFilter
 PRODUCT_FILTER_SYNCED: ProductFilter
@@ -72,13 +78,13 @@ class Product(_message.Message):
     last_error: str
     last_run_id: str
     last_synced_at: _timestamp_pb2.Timestamp
-    linked_by: str
+    linked_by: LinkedBy
     name: str
     odoo_id: int
     sku: str
     state: ProductState
     zoho_item_id: str
-    def __init__(self, zoho_item_id: _Optional[str] = ..., odoo_id: _Optional[int] = ..., name: _Optional[str] = ..., sku: _Optional[str] = ..., state: _Optional[_Union[ProductState, str]] = ..., checksum: _Optional[str] = ..., last_synced_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., image_md5: _Optional[str] = ..., image_id: _Optional[str] = ..., last_error: _Optional[str] = ..., last_run_id: _Optional[str] = ..., linked_by: _Optional[str] = ..., failures: _Optional[int] = ..., image_error: _Optional[str] = ...) -> None: ...
+    def __init__(self, zoho_item_id: _Optional[str] = ..., odoo_id: _Optional[int] = ..., name: _Optional[str] = ..., sku: _Optional[str] = ..., state: _Optional[_Union[ProductState, str]] = ..., checksum: _Optional[str] = ..., last_synced_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., image_md5: _Optional[str] = ..., image_id: _Optional[str] = ..., last_error: _Optional[str] = ..., last_run_id: _Optional[str] = ..., linked_by: _Optional[_Union[LinkedBy, str]] = ..., failures: _Optional[int] = ..., image_error: _Optional[str] = ...) -> None: ...
 
 class RetryFailedRequest(_message.Message):
     __slots__ = ["dry_run"]
@@ -98,4 +104,7 @@ class ProductState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class ProductFilter(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class LinkedBy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -12,11 +12,10 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
-from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from zohosync.v1 import sync_pb2 as zohosync_dot_v1_dot_sync__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1azohosync/v1/schedule.proto\x12\x0bzohosync.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16zohosync/v1/sync.proto\"\xc6\x04\n\x08Schedule\x12\x18\n\x07\x65nabled\x18\x01 \x01(\x08R\x07\x65nabled\x12.\n\x13sync_interval_hours\x18\x02 \x01(\x01R\x11syncIntervalHours\x12/\n\x14\x66orce_full_sync_days\x18\x03 \x01(\x05R\x11\x66orceFullSyncDays\x12\x34\n\x16max_consecutive_errors\x18\x04 \x01(\x05R\x14maxConsecutiveErrors\x12\x34\n\x16notifications_log_file\x18\x05 \x01(\tR\x14notificationsLogFile\x12\x31\n\x14\x63onsecutive_failures\x18\n \x01(\x05R\x13\x63onsecutiveFailures\x12\'\n\x0f\x64isabled_reason\x18\x0b \x01(\tR\x0e\x64isabledReason\x12:\n\x0bnext_run_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tnextRunAt\x12\x38\n\rnext_run_kind\x18\r \x01(\x0e\x32\x14.zohosync.v1.RunKindR\x0bnextRunKind\x12\x45\n\x11last_full_sync_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0elastFullSyncAt\x12:\n\x0blast_run_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tlastRunAt\"\x14\n\x12GetScheduleRequest\"H\n\x13GetScheduleResponse\x12\x31\n\x08schedule\x18\x01 \x01(\x0b\x32\x15.zohosync.v1.ScheduleR\x08schedule\"\x87\x01\n\x15UpdateScheduleRequest\x12\x31\n\x08schedule\x18\x01 \x01(\x0b\x32\x15.zohosync.v1.ScheduleR\x08schedule\x12;\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\nupdateMask\"K\n\x16UpdateScheduleResponse\x12\x31\n\x08schedule\x18\x01 \x01(\x0b\x32\x15.zohosync.v1.ScheduleR\x08schedule2\xbe\x01\n\x0fScheduleService\x12P\n\x0bGetSchedule\x12\x1f.zohosync.v1.GetScheduleRequest\x1a .zohosync.v1.GetScheduleResponse\x12Y\n\x0eUpdateSchedule\x12\".zohosync.v1.UpdateScheduleRequest\x1a#.zohosync.v1.UpdateScheduleResponseB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1azohosync/v1/schedule.proto\x12\x0bzohosync.v1\x1a google/protobuf/field_mask.proto\x1a\x16zohosync/v1/sync.proto\"\x14\n\x12GetScheduleRequest\"H\n\x13GetScheduleResponse\x12\x31\n\x08schedule\x18\x01 \x01(\x0b\x32\x15.zohosync.v1.ScheduleR\x08schedule\"\x87\x01\n\x15UpdateScheduleRequest\x12\x31\n\x08schedule\x18\x01 \x01(\x0b\x32\x15.zohosync.v1.ScheduleR\x08schedule\x12;\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\nupdateMask\"K\n\x16UpdateScheduleResponse\x12\x31\n\x08schedule\x18\x01 \x01(\x0b\x32\x15.zohosync.v1.ScheduleR\x08schedule2\xbe\x01\n\x0fScheduleService\x12P\n\x0bGetSchedule\x12\x1f.zohosync.v1.GetScheduleRequest\x1a .zohosync.v1.GetScheduleResponse\x12Y\n\x0eUpdateSchedule\x12\".zohosync.v1.UpdateScheduleRequest\x1a#.zohosync.v1.UpdateScheduleResponseB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zohosync.v1.schedule_pb2', globals())
@@ -24,16 +23,14 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1'
-  _SCHEDULE._serialized_start=135
-  _SCHEDULE._serialized_end=717
-  _GETSCHEDULEREQUEST._serialized_start=719
-  _GETSCHEDULEREQUEST._serialized_end=739
-  _GETSCHEDULERESPONSE._serialized_start=741
-  _GETSCHEDULERESPONSE._serialized_end=813
-  _UPDATESCHEDULEREQUEST._serialized_start=816
-  _UPDATESCHEDULEREQUEST._serialized_end=951
-  _UPDATESCHEDULERESPONSE._serialized_start=953
-  _UPDATESCHEDULERESPONSE._serialized_end=1028
-  _SCHEDULESERVICE._serialized_start=1031
-  _SCHEDULESERVICE._serialized_end=1221
+  _GETSCHEDULEREQUEST._serialized_start=101
+  _GETSCHEDULEREQUEST._serialized_end=121
+  _GETSCHEDULERESPONSE._serialized_start=123
+  _GETSCHEDULERESPONSE._serialized_end=195
+  _UPDATESCHEDULEREQUEST._serialized_start=198
+  _UPDATESCHEDULEREQUEST._serialized_end=333
+  _UPDATESCHEDULERESPONSE._serialized_start=335
+  _UPDATESCHEDULERESPONSE._serialized_end=410
+  _SCHEDULESERVICE._serialized_start=413
+  _SCHEDULESERVICE._serialized_end=603
 # @@protoc_insertion_point(module_scope)

@@ -7,7 +7,8 @@ from zohosync.v1 import schedule_pb2 as zohosync_dot_v1_dot_schedule__pb2
 
 class ScheduleServiceStub(object):
     """ScheduleService reads and changes the server's built-in scheduler, whose
-    settings live in sync_schedule.json in the config directory.
+    settings live in sync_schedule.json in the config directory. Schedule
+    itself is in sync.proto, as GetStatus returns it too.
     """
 
     def __init__(self, channel):
@@ -30,7 +31,8 @@ class ScheduleServiceStub(object):
 
 class ScheduleServiceServicer(object):
     """ScheduleService reads and changes the server's built-in scheduler, whose
-    settings live in sync_schedule.json in the config directory.
+    settings live in sync_schedule.json in the config directory. Schedule
+    itself is in sync.proto, as GetStatus returns it too.
     """
 
     def GetSchedule(self, request, context):
@@ -43,8 +45,8 @@ class ScheduleServiceServicer(object):
     def UpdateSchedule(self, request, context):
         """UpdateSchedule changes the fields named in update_mask (all settable
         fields when the mask is empty) and saves sync_schedule.json. Enabling the
-        scheduler resets its failure count. InvalidArgument names a bad value and
-        what is allowed.
+        scheduler resets its failure count. INVALID_SCHEDULE names a bad value and
+        what is allowed; NO_SCHEDULER when the server runs with --no-scheduler.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -72,7 +74,8 @@ def add_ScheduleServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class ScheduleService(object):
     """ScheduleService reads and changes the server's built-in scheduler, whose
-    settings live in sync_schedule.json in the config directory.
+    settings live in sync_schedule.json in the config directory. Schedule
+    itself is in sync.proto, as GetStatus returns it too.
     """
 
     @staticmethod

@@ -1,5 +1,6 @@
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from zohosync.v1 import errors_pb2 as _errors_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -13,6 +14,10 @@ ACTION_UNCHANGED: Action
 ACTION_UNSPECIFIED: Action
 ACTION_UPDATE: Action
 DESCRIPTOR: _descriptor.FileDescriptor
+ITEM_STAGE_IMAGE: ItemStage
+ITEM_STAGE_MAP: ItemStage
+ITEM_STAGE_UNSPECIFIED: ItemStage
+ITEM_STAGE_WRITE: ItemStage
 PHASE_ARCHIVING: Phase
 PHASE_CONNECTING: Phase
 PHASE_DONE: Phase
@@ -31,6 +36,14 @@ RUN_STATE_UNSPECIFIED: RunState
 RUN_TRIGGER_MANUAL: RunTrigger
 RUN_TRIGGER_SCHEDULE: RunTrigger
 RUN_TRIGGER_UNSPECIFIED: RunTrigger
+WARNING_CODE_CATEGORY_NOT_FOUND: WarningCode
+WARNING_CODE_EXTERNAL_IDS_UNREADABLE: WarningCode
+WARNING_CODE_EXTERNAL_IDS_UNWRITABLE: WarningCode
+WARNING_CODE_IMAGES_KEPT: WarningCode
+WARNING_CODE_MATCHED_BY_NAME: WarningCode
+WARNING_CODE_STORABLE_UNAVAILABLE: WarningCode
+WARNING_CODE_UNSPECIFIED: WarningCode
+WARNING_CODE_UOM_NOT_FOUND: WarningCode
 
 class CancelRunRequest(_message.Message):
     __slots__ = ["run_id"]
@@ -99,34 +112,24 @@ class GetStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetStatusResponse(_message.Message):
-    __slots__ = ["consecutive_failures", "current_run", "last_full_sync_at", "last_run", "last_successful_run", "next_run_at", "next_run_kind", "products_failed", "products_tracked", "recent_errors", "schedule_disabled_reason", "schedule_enabled", "server_version"]
-    CONSECUTIVE_FAILURES_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ["current_run", "last_run", "last_successful_run", "products_failed", "products_tracked", "recent_errors", "schedule", "server_version"]
     CURRENT_RUN_FIELD_NUMBER: _ClassVar[int]
-    LAST_FULL_SYNC_AT_FIELD_NUMBER: _ClassVar[int]
     LAST_RUN_FIELD_NUMBER: _ClassVar[int]
     LAST_SUCCESSFUL_RUN_FIELD_NUMBER: _ClassVar[int]
-    NEXT_RUN_AT_FIELD_NUMBER: _ClassVar[int]
-    NEXT_RUN_KIND_FIELD_NUMBER: _ClassVar[int]
     PRODUCTS_FAILED_FIELD_NUMBER: _ClassVar[int]
     PRODUCTS_TRACKED_FIELD_NUMBER: _ClassVar[int]
     RECENT_ERRORS_FIELD_NUMBER: _ClassVar[int]
-    SCHEDULE_DISABLED_REASON_FIELD_NUMBER: _ClassVar[int]
-    SCHEDULE_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_FIELD_NUMBER: _ClassVar[int]
     SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]
-    consecutive_failures: int
     current_run: Run
-    last_full_sync_at: _timestamp_pb2.Timestamp
     last_run: Run
     last_successful_run: Run
-    next_run_at: _timestamp_pb2.Timestamp
-    next_run_kind: RunKind
     products_failed: int
     products_tracked: int
     recent_errors: _containers.RepeatedCompositeFieldContainer[ItemError]
-    schedule_disabled_reason: str
-    schedule_enabled: bool
+    schedule: Schedule
     server_version: str
-    def __init__(self, current_run: _Optional[_Union[Run, _Mapping]] = ..., last_run: _Optional[_Union[Run, _Mapping]] = ..., last_successful_run: _Optional[_Union[Run, _Mapping]] = ..., products_tracked: _Optional[int] = ..., products_failed: _Optional[int] = ..., schedule_enabled: bool = ..., next_run_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., next_run_kind: _Optional[_Union[RunKind, str]] = ..., schedule_disabled_reason: _Optional[str] = ..., consecutive_failures: _Optional[int] = ..., recent_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., server_version: _Optional[str] = ..., last_full_sync_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, current_run: _Optional[_Union[Run, _Mapping]] = ..., last_run: _Optional[_Union[Run, _Mapping]] = ..., last_successful_run: _Optional[_Union[Run, _Mapping]] = ..., products_tracked: _Optional[int] = ..., products_failed: _Optional[int] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ..., recent_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., server_version: _Optional[str] = ...) -> None: ...
 
 class ItemError(_message.Message):
     __slots__ = ["name", "odoo_id", "reason", "stage", "zoho_item_id"]
@@ -138,9 +141,9 @@ class ItemError(_message.Message):
     name: str
     odoo_id: int
     reason: str
-    stage: str
+    stage: ItemStage
     zoho_item_id: str
-    def __init__(self, zoho_item_id: _Optional[str] = ..., name: _Optional[str] = ..., reason: _Optional[str] = ..., stage: _Optional[str] = ..., odoo_id: _Optional[int] = ...) -> None: ...
+    def __init__(self, zoho_item_id: _Optional[str] = ..., name: _Optional[str] = ..., reason: _Optional[str] = ..., stage: _Optional[_Union[ItemStage, str]] = ..., odoo_id: _Optional[int] = ...) -> None: ...
 
 class ListRunsRequest(_message.Message):
     __slots__ = ["page_size", "page_token"]
@@ -210,7 +213,7 @@ class Run(_message.Message):
     dry_run: bool
     duration: _duration_pb2.Duration
     error: str
-    error_reason: str
+    error_reason: _errors_pb2.ErrorReason
     finished_at: _timestamp_pb2.Timestamp
     id: str
     item_errors: _containers.RepeatedCompositeFieldContainer[ItemError]
@@ -222,7 +225,7 @@ class Run(_message.Message):
     trigger: RunTrigger
     warnings: _containers.RepeatedCompositeFieldContainer[Warning]
     zoho_calls: int
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[RunKind, str]] = ..., trigger: _Optional[_Union[RunTrigger, str]] = ..., dry_run: bool = ..., state: _Optional[_Union[RunState, str]] = ..., started_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., progress: _Optional[_Union[Progress, _Mapping]] = ..., error: _Optional[str] = ..., error_reason: _Optional[str] = ..., item_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., warnings: _Optional[_Iterable[_Union[Warning, _Mapping]]] = ..., zoho_calls: _Optional[int] = ..., odoo_calls: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[RunKind, str]] = ..., trigger: _Optional[_Union[RunTrigger, str]] = ..., dry_run: bool = ..., state: _Optional[_Union[RunState, str]] = ..., started_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., progress: _Optional[_Union[Progress, _Mapping]] = ..., error: _Optional[str] = ..., error_reason: _Optional[_Union[_errors_pb2.ErrorReason, str]] = ..., item_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., warnings: _Optional[_Iterable[_Union[Warning, _Mapping]]] = ..., zoho_calls: _Optional[int] = ..., odoo_calls: _Optional[int] = ...) -> None: ...
 
 class RunEvent(_message.Message):
     __slots__ = ["batch_done", "finished", "item_error", "joined", "phase_changed", "planned_change", "progress", "run_id", "sequence", "time", "warning"]
@@ -264,6 +267,32 @@ class RunSyncResponse(_message.Message):
     event: RunEvent
     def __init__(self, event: _Optional[_Union[RunEvent, _Mapping]] = ...) -> None: ...
 
+class Schedule(_message.Message):
+    __slots__ = ["consecutive_failures", "disabled_reason", "enabled", "force_full_sync_days", "last_full_sync_at", "last_run_at", "max_consecutive_errors", "next_run_at", "next_run_kind", "notifications_log_file", "sync_interval_hours"]
+    CONSECUTIVE_FAILURES_FIELD_NUMBER: _ClassVar[int]
+    DISABLED_REASON_FIELD_NUMBER: _ClassVar[int]
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FULL_SYNC_DAYS_FIELD_NUMBER: _ClassVar[int]
+    LAST_FULL_SYNC_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_RUN_AT_FIELD_NUMBER: _ClassVar[int]
+    MAX_CONSECUTIVE_ERRORS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_RUN_AT_FIELD_NUMBER: _ClassVar[int]
+    NEXT_RUN_KIND_FIELD_NUMBER: _ClassVar[int]
+    NOTIFICATIONS_LOG_FILE_FIELD_NUMBER: _ClassVar[int]
+    SYNC_INTERVAL_HOURS_FIELD_NUMBER: _ClassVar[int]
+    consecutive_failures: int
+    disabled_reason: str
+    enabled: bool
+    force_full_sync_days: int
+    last_full_sync_at: _timestamp_pb2.Timestamp
+    last_run_at: _timestamp_pb2.Timestamp
+    max_consecutive_errors: int
+    next_run_at: _timestamp_pb2.Timestamp
+    next_run_kind: RunKind
+    notifications_log_file: str
+    sync_interval_hours: float
+    def __init__(self, enabled: bool = ..., sync_interval_hours: _Optional[float] = ..., force_full_sync_days: _Optional[int] = ..., max_consecutive_errors: _Optional[int] = ..., notifications_log_file: _Optional[str] = ..., consecutive_failures: _Optional[int] = ..., disabled_reason: _Optional[str] = ..., next_run_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., next_run_kind: _Optional[_Union[RunKind, str]] = ..., last_full_sync_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., last_run_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class StartSyncRequest(_message.Message):
     __slots__ = ["dry_run", "kind"]
     DRY_RUN_FIELD_NUMBER: _ClassVar[int]
@@ -285,10 +314,10 @@ class Warning(_message.Message):
     CODE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     ZOHO_ITEM_ID_FIELD_NUMBER: _ClassVar[int]
-    code: str
+    code: WarningCode
     message: str
     zoho_item_id: str
-    def __init__(self, code: _Optional[str] = ..., message: _Optional[str] = ..., zoho_item_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, code: _Optional[_Union[WarningCode, str]] = ..., message: _Optional[str] = ..., zoho_item_id: _Optional[str] = ...) -> None: ...
 
 class WatchRunRequest(_message.Message):
     __slots__ = ["run_id"]
@@ -315,4 +344,10 @@ class Phase(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ItemStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class WarningCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

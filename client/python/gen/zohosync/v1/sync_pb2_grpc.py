@@ -9,9 +9,10 @@ class SyncServiceStub(object):
     """SyncService starts, watches and reports sync runs (Zoho items → Odoo products).
     Only one run is in progress at a time: starting while one runs joins it.
 
-    Errors carry a google.rpc.ErrorInfo detail (domain "zohosync") and the
-    trailer "zohosync-error-reason" with a stable reason such as
-    SYNC_ALREADY_RUNNING, RUN_NOT_FOUND, ZOHO_QUOTA_EXHAUSTED or ODOO_UNREACHABLE.
+    Starting never fails because a run is in progress: the caller joins it
+    (already_running = true). Errors carry an ErrorReason (errors.proto) in a
+    google.rpc.ErrorInfo detail (domain "zohosync") and in the trailer
+    "zohosync-error-reason", e.g. RUN_NOT_FOUND or NO_FAILED_ITEMS.
     """
 
     def __init__(self, channel):
@@ -61,9 +62,10 @@ class SyncServiceServicer(object):
     """SyncService starts, watches and reports sync runs (Zoho items → Odoo products).
     Only one run is in progress at a time: starting while one runs joins it.
 
-    Errors carry a google.rpc.ErrorInfo detail (domain "zohosync") and the
-    trailer "zohosync-error-reason" with a stable reason such as
-    SYNC_ALREADY_RUNNING, RUN_NOT_FOUND, ZOHO_QUOTA_EXHAUSTED or ODOO_UNREACHABLE.
+    Starting never fails because a run is in progress: the caller joins it
+    (already_running = true). Errors carry an ErrorReason (errors.proto) in a
+    google.rpc.ErrorInfo detail (domain "zohosync") and in the trailer
+    "zohosync-error-reason", e.g. RUN_NOT_FOUND or NO_FAILED_ITEMS.
     """
 
     def RunSync(self, request, context):
@@ -174,9 +176,10 @@ class SyncService(object):
     """SyncService starts, watches and reports sync runs (Zoho items → Odoo products).
     Only one run is in progress at a time: starting while one runs joins it.
 
-    Errors carry a google.rpc.ErrorInfo detail (domain "zohosync") and the
-    trailer "zohosync-error-reason" with a stable reason such as
-    SYNC_ALREADY_RUNNING, RUN_NOT_FOUND, ZOHO_QUOTA_EXHAUSTED or ODOO_UNREACHABLE.
+    Starting never fails because a run is in progress: the caller joins it
+    (already_running = true). Errors carry an ErrorReason (errors.proto) in a
+    google.rpc.ErrorInfo detail (domain "zohosync") and in the trailer
+    "zohosync-error-reason", e.g. RUN_NOT_FOUND or NO_FAILED_ITEMS.
     """
 
     @staticmethod

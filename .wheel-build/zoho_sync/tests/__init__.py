@@ -1,0 +1,2 @@
+from . import test_zoho_sync
+from . import test_live

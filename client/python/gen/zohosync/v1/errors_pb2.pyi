@@ -1,0 +1,42 @@
+from google.protobuf import descriptor_pb2 as _descriptor_pb2
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from typing import ClassVar as _ClassVar
+
+DESCRIPTOR: _descriptor.FileDescriptor
+ERROR_REASON_API_TOKEN_MISSING: ErrorReason
+ERROR_REASON_API_TOKEN_WRONG: ErrorReason
+ERROR_REASON_CANCELLED: ErrorReason
+ERROR_REASON_CONFIG_INVALID: ErrorReason
+ERROR_REASON_DATA_DIR_LOCKED: ErrorReason
+ERROR_REASON_DISK_FULL: ErrorReason
+ERROR_REASON_INTERNAL: ErrorReason
+ERROR_REASON_INTERRUPTED: ErrorReason
+ERROR_REASON_INVALID_PAGE_SIZE: ErrorReason
+ERROR_REASON_INVALID_PAGE_TOKEN: ErrorReason
+ERROR_REASON_INVALID_PRODUCT_KEY: ErrorReason
+ERROR_REASON_INVALID_RUN_ID: ErrorReason
+ERROR_REASON_INVALID_SCHEDULE: ErrorReason
+ERROR_REASON_NO_FAILED_ITEMS: ErrorReason
+ERROR_REASON_NO_RUN_IN_PROGRESS: ErrorReason
+ERROR_REASON_NO_SCHEDULER: ErrorReason
+ERROR_REASON_ODOO_FAULT: ErrorReason
+ERROR_REASON_ODOO_LOGIN_FAILED: ErrorReason
+ERROR_REASON_ODOO_UNREACHABLE: ErrorReason
+ERROR_REASON_PRODUCT_NOT_FOUND: ErrorReason
+ERROR_REASON_RUN_ALREADY_ENDED: ErrorReason
+ERROR_REASON_RUN_NOT_FOUND: ErrorReason
+ERROR_REASON_SHUTTING_DOWN: ErrorReason
+ERROR_REASON_TIMEOUT: ErrorReason
+ERROR_REASON_UNSPECIFIED: ErrorReason
+ERROR_REASON_ZOHO_AUTH_FAILED: ErrorReason
+ERROR_REASON_ZOHO_ORGANIZATION_NOT_FOUND: ErrorReason
+ERROR_REASON_ZOHO_QUOTA_EXHAUSTED: ErrorReason
+ERROR_REASON_ZOHO_RATE_LIMITED: ErrorReason
+ERROR_REASON_ZOHO_TOKEN_LIMIT: ErrorReason
+ERROR_REASON_ZOHO_UNAVAILABLE: ErrorReason
+GRPC_CODE_FIELD_NUMBER: _ClassVar[int]
+grpc_code: _descriptor.FieldDescriptor
+
+class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
