@@ -37,9 +37,9 @@ for dist in odoo-addon-zoho_sync zohosync-client; do
   if installed "$dist"; then echo "$dist is already installed in $ODOO_PYTHON: not touching it"; exit 2; fi
 done
 
-odoo() { (cd "$ODOO_DIR" && "$ODOO_PYTHON" odoo-bin "$@" -c "$ODOO_CONF" 2>&1); }
+odoo_db() { (cd "$ODOO_DIR" && "$ODOO_PYTHON" odoo-bin db -c "$ODOO_CONF" "$@" 2>&1); }
 cleanup() {
-  odoo db drop "$DB" >/dev/null || true
+  odoo_db drop "$DB" >/dev/null || true
   # $PIP_EXTRA is intentionally unquoted: empty or one option.
   # shellcheck disable=SC2086
   pip_ uninstall -y $PIP_EXTRA odoo-addon-zoho_sync zohosync-client 2>/dev/null || true
@@ -63,7 +63,7 @@ case "$where" in
 esac
 
 echo "== install the module into $DB (a copy of $TEMPLATE), addons_path from $ODOO_CONF only"
-odoo db duplicate "$TEMPLATE" "$DB" >/dev/null
+odoo_db duplicate "$TEMPLATE" "$DB" >/dev/null
 (cd "$ODOO_DIR" && "$ODOO_PYTHON" odoo-bin -c "$ODOO_CONF" -d "$DB" -i zoho_sync --stop-after-init \
   --no-http --logfile= --log-level=info) >"$LOG" 2>&1
 state="$(cd "$ODOO_DIR" && "$ODOO_PYTHON" - "$ODOO_CONF" "$DB" <<'EOF'
