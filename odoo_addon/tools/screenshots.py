@@ -145,8 +145,10 @@ def main():
         def call(model, method, *a, **kw):
             return models.execute_kw(args.db, uid, "admin", model, method, list(a), kw)
 
+        # The scheduler starts off, so that the click on Sync now is what starts the run;
+        # it is turned on before the Settings screenshot.
         address = stack.start(600, token=TOKEN, schedule={
-            "enabled": True, "sync_interval_hours": 6, "force_full_sync_days": 7, "max_consecutive_errors": 5})
+            "enabled": False, "sync_interval_hours": 6, "force_full_sync_days": 7, "max_consecutive_errors": 5})
         client = zohosync_client.Client(address, token=TOKEN)
         call("ir.config_parameter", "set_param", "zoho_sync.server_address", address)
         call("ir.config_parameter", "set_param", "zoho_sync.api_token", TOKEN)
@@ -164,10 +166,11 @@ def main():
         chrome.wait_for("!!document.querySelector(\"div[name='zoho_sync_status_html'] table\")", 60)
         chrome.js("document.querySelector(\"button[name='action_zoho_sync_now']\").click()")
         print("clicked Settings > Zoho Sync > Sync now")
+        # "Sync started: run N", or "Run N is already in progress" when the schedule began one.
         chrome.wait_for("!!document.querySelector('.o_notification') && "
-                        "document.querySelector('.o_notification').innerText.includes('Sync started: run')", 30)
+                        "/[Rr]un \\w+/.test(document.querySelector('.o_notification').innerText)", 30)
         note = chrome.js("document.querySelector('.o_notification').innerText")
-        run_id = re.search(r"run (\w+)", note).group(1)
+        run_id = re.search(r"[Rr]un (\w+)", note).group(1)
         print("notification: %s" % " ".join(note.split()))
         progress_js = ("(() => { const el = document.querySelector('.o_zoho_sync_live .o_zoho_sync_live_progress');"
                        " return el ? el.innerText.trim() : null; })()")
@@ -192,7 +195,8 @@ def main():
                         ".includes('Succeeded')", 30)
         print("the open form reached Succeeded by itself (polling stops there)")
 
-        # 2. Settings, with that run as the last one.
+        # 2. Settings, with that run as the last one and the scheduler on.
+        client.update_schedule(enabled=True)
         chrome.send("Emulation.setDeviceMetricsOverride", width=1366, height=1300, deviceScaleFactor=1, mobile=False)
         chrome.goto(args.url + "/web#action=zoho_sync.zoho_sync_settings_action")
         chrome.wait_for("!!document.querySelector(\"div[name='zoho_sync_status_html'] table\")", 60)
