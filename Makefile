@@ -64,6 +64,9 @@ lint: tools-proto lint-addon
 	$(BUF) breaking --against '$(BUF_AGAINST)'
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '\.pb\.go$$')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@# the engine speaks in products and results; only package odoo knows the wire (docs/architecture.md)
+	@if grep -nE 'image_1920|/\.id|"\.id"|xmlrpc|execute_kw|\.Code (==|!=)|odoo\.Fault' $$(git ls-files 'server/internal/engine/*.go' | grep -v '_test\.go$$'); then \
+	  echo "server/internal/engine names an Odoo wire detail: move it into package odoo"; exit 1; fi
 
 ## test: everything CI runs
 test: check-generated lint test-go test-python fuzz-short

@@ -46,6 +46,8 @@ func TestFaultsZoho(t *testing.T) {
 		setup  func(e *env)
 		during func(e *env) // while the first run is in flight
 		first  int          // expected exit code of the first run (-1: any)
+		rpm    int          // requests_per_minute (default 3000)
+		check  func(t *testing.T, st zohotest.Stats)
 	}{
 		{name: "5xx and timeouts", first: 0, setup: func(e *env) {
 			e.zoho.Inject(zohotest.Fault{Kind: zohotest.FaultHTTP500, Path: "/items", After: 1, Times: 3})
@@ -63,6 +65,16 @@ func TestFaultsZoho(t *testing.T) {
 		{name: "token endpoint locks out", first: 2, zoho: zohotest.Options{TokenMintLimit: 1}, during: func(e *env) {
 			e.zoho.ExpireTokens() // the second mint is refused: the run stops with a clear reason
 		}},
+		// A fixed 5-minute refresh margin once made every call mint a token when
+		// tokens lived less: the run failed ZOHO_TOKEN_LIMIT after 8 calls. At 700
+		// calls a minute the first run lasts about 35 s, three lifetimes and more.
+		{name: "tokens live 10 seconds", first: 0, rpm: 700, zoho: zohotest.Options{TokenTTL: 10 * time.Second},
+			check: func(t *testing.T, st zohotest.Stats) {
+				t.Logf("%d tokens minted for %d API calls", st.TokensMinted, st.APICalls)
+				if st.TokensMinted < 3 {
+					t.Errorf("only %d tokens minted: the runs did not outlive the tokens, the test proves nothing", st.TokensMinted)
+				}
+			}},
 		{name: "daily quota runs out", first: 2, zoho: zohotest.Options{DailyLimit: 4}},
 		{name: "page changes while read", first: 0, setup: func(e *env) {
 			e.zoho.SetLatency(50 * time.Millisecond)
@@ -77,7 +89,11 @@ func TestFaultsZoho(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, envOptions{items: 700, seed: 31, zoho: tc.zoho, zohoExtra: map[string]any{"requests_per_minute": 3000}})
+			rpm := tc.rpm
+			if rpm == 0 {
+				rpm = 3000
+			}
+			e := newEnv(t, envOptions{items: 700, seed: 31, zoho: tc.zoho, zohoExtra: map[string]any{"requests_per_minute": rpm}})
 			e.zoho.SeedImageSize(20_000)
 			if tc.setup != nil {
 				tc.setup(e)
@@ -100,8 +116,15 @@ func TestFaultsZoho(t *testing.T) {
 			e.untilSuccess(3)
 			e.untilSuccess(2, "--full") // a full sync heals what paging shifts may have hidden
 			e.checkOdooMatchesZoho()
-			if st := e.zoho.Stats(); st.TokenErrors > 1 {
+			st := e.zoho.Stats()
+			if st.TokenErrors > 1 {
 				t.Errorf("the token endpoint refused %d mints", st.TokenErrors)
+			}
+			if st.TokensMinted > 10 { // all of it well within 10 minutes
+				t.Errorf("%d tokens minted; Zoho allows 10 per 10 minutes", st.TokensMinted)
+			}
+			if tc.check != nil {
+				tc.check(t, st)
 			}
 		})
 	}

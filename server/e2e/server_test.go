@@ -117,7 +117,8 @@ func TestTLSAndMetrics(t *testing.T) {
 	resp.Body.Close()
 	for _, want := range []string{`zohosync_runs_total{kind="RUN_KIND_SMART",state="RUN_STATE_SUCCEEDED"} 1`, `zohosync_items_total{outcome="created"} 20`,
 		"zohosync_zoho_calls_total", "zohosync_odoo_rpcs_total", "zohosync_run_duration_seconds_count 1", "zohosync_last_success_timestamp_seconds",
-		"zohosync_zoho_rate_limited_total 0"} {
+		"zohosync_zoho_rate_limited_total 0", `grpc_server_handled_total{grpc_code="OK",grpc_method="WatchRun",grpc_service="zohosync.v1.SyncService",grpc_type="server_stream"} 1`,
+		`grpc_server_handling_seconds_bucket{grpc_method="GetStatus"`, "go_goroutines", "process_resident_memory_bytes"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %q", want)
 		}

@@ -18,7 +18,6 @@ import (
 
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/auth"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"google.golang.org/grpc"
@@ -115,7 +114,6 @@ func Serve(ctx context.Context, o Options) error {
 		if err != nil {
 			return err
 		}
-		a.sched = sched
 	}
 
 	var creds credentials.TransportCredentials
@@ -139,6 +137,7 @@ func Serve(ctx context.Context, o Options) error {
 	for name := range srv.GetServiceInfo() {
 		hs.SetServingStatus(name, healthpb.HealthCheckResponse_SERVING)
 	}
+	a.metrics.grpc.InitializeMetrics(srv)
 
 	lis, err := net.Listen("tcp", o.Listen)
 	if err != nil {
@@ -211,16 +210,15 @@ func checkListen(addr string, haveToken bool) error {
 // newGRPCServer builds the server with logging, panic recovery and (when a
 // token is set) bearer-token auth on every RPC except health and reflection.
 func newGRPCServer(log *slog.Logger, token config.Secret, creds credentials.TransportCredentials, m *metrics) *grpc.Server {
-	logger := logging.LoggerFunc(func(ctx context.Context, lvl logging.Level, msg string, fields ...any) {
-		log.Log(ctx, slog.Level(lvl), msg, fields...)
-	})
-	logOpts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall)}
 	recoverOpt := recovery.WithRecoveryHandlerContext(func(ctx context.Context, p any) error {
 		log.Error("panic in RPC handler", "panic", p, "stack", string(debug.Stack()))
 		return api.Status(ctx, zv1.ErrorReason_ERROR_REASON_INTERNAL, "internal error; see the server log")
 	})
-	unary := []grpc.UnaryServerInterceptor{m.unary, logging.UnaryServerInterceptor(logger, logOpts...), recovery.UnaryServerInterceptor(recoverOpt)}
-	stream := []grpc.StreamServerInterceptor{m.stream, logging.StreamServerInterceptor(logger, logOpts...), recovery.StreamServerInterceptor(recoverOpt)}
+	logUnary, logStream := rpcLogging(log)
+	unary := append([]grpc.UnaryServerInterceptor{m.grpc.UnaryServerInterceptor()}, logUnary...)
+	unary = append(unary, recovery.UnaryServerInterceptor(recoverOpt))
+	stream := append([]grpc.StreamServerInterceptor{m.grpc.StreamServerInterceptor()}, logStream...)
+	stream = append(stream, recovery.StreamServerInterceptor(recoverOpt))
 	if token.IsSet() {
 		authFn := bearerAuth(token)
 		unary = append(unary, selector.UnaryServerInterceptor(auth.UnaryServerInterceptor(authFn), selector.MatchFunc(needsAuth)))

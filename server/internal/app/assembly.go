@@ -14,7 +14,6 @@ import (
 	"github.com/zohosync/zohosync/server/internal/engine"
 	"github.com/zohosync/zohosync/server/internal/mapping"
 	"github.com/zohosync/zohosync/server/internal/odoo"
-	"github.com/zohosync/zohosync/server/internal/schedule"
 	"github.com/zohosync/zohosync/server/internal/store"
 	"github.com/zohosync/zohosync/server/internal/zoho"
 )
@@ -27,7 +26,6 @@ type assembly struct {
 	log     *slog.Logger
 	zoho    *zoho.Client
 	engine  *engine.Engine
-	sched   *schedule.Scheduler
 	metrics *metrics
 }
 
@@ -56,20 +54,21 @@ func newAssembly(cfg *config.Config, st *store.Store, log *slog.Logger, o Option
 		NewOdoo: func() engine.OdooTarget { return a.newOdoo() },
 		Images:  newImages(cfg, a.zoho, o.DataDir, log),
 		Logger:  log,
-		OnStart: func(r *zv1.Run) {
-			a.metrics.runStarted(r)
-			if a.sched != nil {
-				a.sched.OnStart(r)
-			}
-		},
-		OnFinish: func(r *zv1.Run) {
-			a.metrics.runFinished(r)
-			if a.sched != nil {
-				a.sched.OnFinish(r)
-			}
-		},
 	})
+	runs, _ := a.engine.Follow() // for the life of the process
+	go followMetrics(a.metrics, runs)
 	return a
+}
+
+// followMetrics counts runs as the engine tells of their start and end.
+func followMetrics(m *metrics, runs <-chan *zv1.Run) {
+	for r := range runs {
+		if r.State == zv1.RunState_RUN_STATE_RUNNING {
+			m.runStarted(r)
+		} else {
+			m.runFinished(r)
+		}
+	}
 }
 
 func (a *assembly) newOdoo() *odoo.Client {

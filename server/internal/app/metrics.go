@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,10 +10,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/status"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/zoho"
@@ -29,7 +28,7 @@ type metrics struct {
 	duration    prometheus.Histogram
 	lastSuccess prometheus.Gauge
 	inProgress  prometheus.Gauge
-	rpcs        *prometheus.CounterVec
+	grpc        *grpcprom.ServerMetrics // grpc_server_started_total, _handled_total, _handling_seconds, …
 	odooRPCs    atomic.Int64
 }
 
@@ -41,16 +40,17 @@ func newMetrics(zc *zoho.Client) *metrics {
 	m.duration = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "zohosync_run_duration_seconds", Help: "Run duration.", Buckets: prometheus.ExponentialBuckets(1, 2, 14)})
 	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts{Name: "zohosync_last_success_timestamp_seconds", Help: "When the last successful run finished (Unix time)."})
 	m.inProgress = prometheus.NewGauge(prometheus.GaugeOpts{Name: "zohosync_run_in_progress", Help: "1 while a run is in progress."})
-	m.rpcs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zohosync_grpc_requests_total", Help: "gRPC requests by method and code."}, []string{"method", "code"})
-	m.reg.MustRegister(m.runs, m.items, m.images, m.duration, m.lastSuccess, m.inProgress, m.rpcs)
+	// The usual gRPC server metrics, named as dashboards for gRPC servers expect.
+	m.grpc = grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
+	m.reg.MustRegister(m.runs, m.items, m.images, m.duration, m.lastSuccess, m.inProgress, m.grpc)
 	m.reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_calls_total", Help: "Zoho API requests sent (each attempt)."}, func() float64 { return float64(zc.Stats().Calls) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_rate_limited_total", Help: "Zoho 429 answers (codes 44 and 1070)."}, func() float64 { return float64(zc.Stats().RateLimited) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_token_mints_total", Help: "Zoho access tokens minted."}, func() float64 { return float64(zc.Stats().TokenMints) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "zohosync_zoho_quota_remaining", Help: "Zoho daily calls left as last reported (-1 unknown)."}, func() float64 { return float64(zc.Stats().QuotaLeft) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_odoo_rpcs_total", Help: "Odoo XML-RPC calls made by finished runs."}, func() float64 { return float64(m.odooRPCs.Load()) }),
-		prometheus.NewGoCollector(),
-		prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m
 }
@@ -72,18 +72,6 @@ func (m *metrics) runFinished(r *zv1.Run) {
 	if !r.GetDryRun() && (r.GetState() == zv1.RunState_RUN_STATE_SUCCEEDED || r.GetState() == zv1.RunState_RUN_STATE_PARTIAL) {
 		m.lastSuccess.Set(float64(r.GetFinishedAt().AsTime().Unix()))
 	}
-}
-
-func (m *metrics) unary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-	resp, err := h(ctx, req)
-	m.rpcs.WithLabelValues(info.FullMethod, status.Code(err).String()).Inc()
-	return resp, err
-}
-
-func (m *metrics) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-	err := h(srv, ss)
-	m.rpcs.WithLabelValues(info.FullMethod, status.Code(err).String()).Inc()
-	return err
 }
 
 // serve exposes /metrics on addr.

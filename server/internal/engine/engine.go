@@ -1,7 +1,9 @@
-// Package engine runs syncs: it pages through Zoho items, maps them, decides
-// per item whether to create, update, leave or archive the Odoo product,
-// writes in batches, and commits what was written to the store page by page.
-// It also keeps the one run in progress and its watchers.
+// Package engine runs syncs as a pipeline of stages (docs/architecture.md):
+// read Zoho items (pages or ids) → map them to products → look up their Odoo
+// products → plan per item (create, update, leave, archive) → write → images
+// → commit to the store, with the report stage publishing progress. It also
+// keeps the one run in progress, its watchers, and the feed of run starts and
+// ends that the scheduler and metrics follow.
 package engine
 
 import (
@@ -13,53 +15,24 @@ import (
 	"sync"
 	"time"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/config"
-	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/store"
-	"github.com/zohosync/zohosync/server/internal/zoho"
 )
-
-// ZohoSource is what the engine needs from Zoho (*zoho.Client).
-type ZohoSource interface {
-	ListItems(ctx context.Context, src zoho.Source, page int) (zoho.Page, error)
-	ItemDetails(ctx context.Context, src zoho.Source, ids []string) ([]zoho.Item, error)
-	Stats() zoho.Stats
-}
-
-// OdooTarget is what the engine needs from Odoo (*odoo.Client).
-type OdooTarget interface {
-	Login(ctx context.Context) error
-	Version() odoo.Version
-	ProductFields(ctx context.Context) (map[string]odoo.Field, error)
-	Units(ctx context.Context) ([]odoo.UoM, error)
-	Categories(ctx context.Context) ([]odoo.Category, error)
-	FindLinks(ctx context.Context, zohoIDs []string) (map[string]int64, error)
-	LinksOf(ctx context.Context, odooIDs []int64) (map[int64]string, error)
-	SearchProducts(ctx context.Context, domain []any, fields []string) ([]odoo.Record, error)
-	ReadProducts(ctx context.Context, ids []int64, fields []string) ([]odoo.Record, error)
-	Load(ctx context.Context, columns []string, rows [][]string) (odoo.LoadResult, error)
-	Write(ctx context.Context, ids []int64, vals map[string]any) error
-	Link(ctx context.Context, links map[string]int64) error
-	Stats() odoo.Stats
-}
 
 // Deps are the engine's collaborators.
 type Deps struct {
 	Config  *config.Config
-	Store   *store.Store
+	Store   Store
 	Zoho    ZohoSource
 	NewOdoo func() OdooTarget
 	Images  ImageFetcher // nil turns image sync off
 	Logger  *slog.Logger
 	Now     func() time.Time
-	// OnFinish is called after each run is recorded (scheduler, notifications, metrics).
-	OnFinish func(*zv1.Run)
-	// OnStart is called when a run starts.
-	OnStart func(*zv1.Run)
 }
 
 // Errors the API maps to gRPC codes.
@@ -80,6 +53,7 @@ type Engine struct {
 	current *activeRun
 	closing bool
 	wg      sync.WaitGroup
+	feed    runFeed
 }
 
 // New builds an engine.
@@ -154,24 +128,36 @@ func (e *Engine) Start(kind zv1.RunKind, dryRun bool, trigger zv1.RunTrigger) (r
 	ar.cancel = func(reason string) { cancel(errors.New(reason)) }
 	e.current = ar
 	e.wg.Add(1)
+	e.feed.publish(proto.Clone(r).(*zv1.Run))
 	go e.execute(ctx, ar, n)
-	if e.d.OnStart != nil {
-		e.d.OnStart(r)
-	}
 	return ar.snapshot(false), false, nil
 }
 
 func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
 	defer e.wg.Done()
 	base := ar.snapshot(false)
-	s := &syncRun{e: e, ar: ar, runNum: runNum, kind: base.Kind, dry: base.DryRun, cfg: e.d.Config, store: e.d.Store, log: e.log.With("run", base.Id)}
-	s.log.Info("run started", "kind", base.Kind.String(), "dry_run", base.DryRun, "trigger", base.Trigger.String())
+	log := e.log.With("run", base.Id)
+	od := e.d.NewOdoo()
+	zohoStart, odooStart := e.d.Zoho.Stats(), od.Stats()
+	calls := func() (int64, int64) {
+		return e.d.Zoho.Stats().Calls - zohoStart.Calls, od.Stats().Calls - odooStart.Calls
+	}
+	ar.setCalls(calls) // live in every snapshot from now on
+	s := &syncRun{runNum: runNum, kind: base.Kind, dry: base.DryRun, cfg: e.d.Config, store: e.d.Store, zoho: e.d.Zoho, odoo: od,
+		log: log, now: e.now, report: &reporter{ar: ar, log: log}, imageFetcher: e.d.Images}
+	log.Info("run started", "kind", base.Kind.String(), "dry_run", base.DryRun, "trigger", base.Trigger.String())
 	err := s.run(ctx)
+	if err != nil && ctx.Err() != nil {
+		// Asked to stop: whatever the stop interrupted (a login, a page read)
+		// failed because of it, so the run was cancelled, not failed.
+		err = errCancelled
+	}
 	final := ar.snapshot(true)
 	final.FinishedAt = timestamppb.New(e.now())
 	final.Duration = durationpb.New(final.FinishedAt.AsTime().Sub(final.StartedAt.AsTime()).Round(time.Millisecond))
 	final.Progress.Phase = zv1.Phase_PHASE_DONE
-	final.ZohoCalls, final.OdooCalls = s.zohoCalls(), s.odooCalls()
+	final.ZohoCalls, final.OdooCalls = calls()
+	final.Progress.ZohoCalls, final.Progress.OdooCalls = final.ZohoCalls, final.OdooCalls
 	switch {
 	case err == nil && final.Progress.Counts.Failed > 0:
 		final.State = zv1.RunState_RUN_STATE_PARTIAL
@@ -190,16 +176,16 @@ func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
 		e.log.Error("cannot record the run", "run", final.Id, "error", perr)
 	}
 	c := final.Progress.Counts
-	s.log.Info("run finished", "state", final.State.String(), "created", c.Created, "updated", c.Updated,
+	log.Info("run finished", "state", final.State.String(), "created", c.Created, "updated", c.Updated,
 		"unchanged", c.Unchanged, "archived", c.Archived, "failed", c.Failed, "duration", final.Duration.AsDuration(),
 		"zoho_calls", final.ZohoCalls, "odoo_calls", final.OdooCalls, "error", final.Error)
+	// Under the lock that Start holds too: followers see this end before any
+	// next start, and once they see it the run is no longer current.
 	e.mu.Lock()
 	e.current = nil
+	e.feed.publish(proto.Clone(final).(*zv1.Run))
 	e.mu.Unlock()
 	ar.finish(final)
-	if e.d.OnFinish != nil {
-		e.d.OnFinish(final)
-	}
 }
 
 // Current returns the run in progress, or nil.

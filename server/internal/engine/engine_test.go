@@ -491,3 +491,66 @@ func TestOversizedImagesAreRefusedFromTheirHeader(t *testing.T) {
 		t.Fatalf("item errors = %v", run.ItemErrors)
 	}
 }
+
+// TestAddingAMappedFieldTouchesNoEngineCode is docs/architecture.md's worked
+// example: a mapping entry purchase_description → description_purchase is
+// checked against fields_get, mapped, written on create, compared on a full
+// sync and rewritten when edited in Odoo, with no change to the engine or to
+// package odoo.
+func TestAddingAMappedFieldTouchesNoEngineCode(t *testing.T) {
+	r := newRig(t, rigOptions{noImage: true, mapping: func(m *config.Mapping) {
+		m.Fields = append(m.Fields, config.FieldMap{Zoho: "purchase_description", Odoo: "description_purchase"})
+	}})
+	r.zoho.PutItem(zohotest.Item{Name: "Tile", Status: "active", Rate: 3, SKU: "T-1", PurchaseDescription: "Bought by the pallet"})
+	if run := r.full(); run.State != zv1.RunState_RUN_STATE_SUCCEEDED || counts(run).Created != 1 {
+		t.Fatalf("first run: %v %v", run.State, counts(run))
+	}
+	oc := odoo.New(odoo.Config{URL: r.odoo.URL, DB: "odoo", Username: "admin", Password: r.cfg.Odoo.Password.Reveal()})
+	ctx := context.Background()
+	if err := oc.Login(ctx); err != nil {
+		t.Fatal(err)
+	}
+	read := func() (int64, string) {
+		recs, err := oc.FindProducts(ctx, odoo.BySKU, []string{"T-1"}, odoo.Want{Fields: []string{"description_purchase"}})
+		if err != nil || len(recs) != 1 {
+			t.Fatalf("find: %v %v", recs, err)
+		}
+		s, _ := recs[0]["description_purchase"].(string)
+		return recs[0].ID(), s
+	}
+	id, got := read()
+	if got != "Bought by the pallet" {
+		t.Fatalf("description_purchase = %q", got)
+	}
+	r.odoo.UpdateProduct(int(id), map[string]any{"description_purchase": "edited in Odoo"})
+	if run := r.full(); counts(run).Updated != 1 {
+		t.Fatalf("full sync after an edit in Odoo: %v", counts(run))
+	}
+	if _, got := read(); got != "Bought by the pallet" {
+		t.Fatalf("after the full sync description_purchase = %q", got)
+	}
+}
+
+// A run cancelled at once (while it logs in to Odoo) ends CANCELLED, never
+// FAILED with "context canceled": only failed runs count toward the
+// scheduler's auto-disable.
+func TestStartThenCancelAtOnceEndsCancelled(t *testing.T) {
+	r := newRig(t, rigOptions{items: 450, seed: 14, noImage: true})
+	for i := 0; i < 5; i++ {
+		run, _, err := r.eng.Start(zv1.RunKind_RUN_KIND_SMART, false, zv1.RunTrigger_RUN_TRIGGER_SCHEDULE)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.eng.Cancel(run.Id); err != nil {
+			t.Fatal(err)
+		}
+		r.eng.Wait()
+		final, err := r.eng.Run(run.Id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if final.State != zv1.RunState_RUN_STATE_CANCELLED || final.ErrorReason != zv1.ErrorReason_ERROR_REASON_CANCELLED {
+			t.Fatalf("try %d: state %v reason %v error %q", i, final.State, final.ErrorReason, final.Error)
+		}
+	}
+}

@@ -65,8 +65,7 @@ func Reason(err error) zv1.ErrorReason {
 	case errors.Is(err, context.DeadlineExceeded):
 		return zv1.ErrorReason_ERROR_REASON_TIMEOUT
 	}
-	var f *odoo.Fault
-	if errors.As(err, &f) {
+	if odoo.IsFault(err) {
 		return zv1.ErrorReason_ERROR_REASON_ODOO_FAULT
 	}
 	return zv1.ErrorReason_ERROR_REASON_INTERNAL

@@ -2,28 +2,30 @@ package engine
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
-	"strconv"
+	"log/slog"
 	"sync"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
+	"github.com/zohosync/zohosync/server/internal/config"
 	"github.com/zohosync/zohosync/server/internal/images"
 	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/store"
 )
 
-// ImageFetcher gets an item's checked image (*images.Fetcher).
-type ImageFetcher interface {
-	Fetch(ctx context.Context, itemID, identity string) (images.Result, error)
+// pictures is the image stage: it brings the page's images in step after the
+// products are written. It downloads (from the cache when possible) the
+// images whose Zoho identity changed or failed last time, sends those whose
+// bytes differ from what Odoo last received, and clears (or keeps) images
+// removed in Zoho. An image problem never fails the product.
+type pictures struct {
+	fetch  ImageFetcher
+	odoo   odooPictures
+	opts   config.ImageOptions
+	dry    bool
+	report *reporter
+	log    *slog.Logger
 }
-
-// Bounds on one image write: a few images and a few megabytes per call keep
-// requests reasonably sized and memory flat, while still batching.
-const (
-	imageBatchCount = 10
-	imageBatchBytes = 8 << 20
-)
 
 type imageJob struct {
 	pl       *plan
@@ -37,34 +39,27 @@ type imageResult struct {
 	err error
 }
 
-// syncImages brings the pages' images in step: downloads (from the cache when
-// possible) the images whose Zoho identity changed or failed last time, sends
-// those whose bytes differ from what Odoo last received, and clears (or keeps)
-// images removed in Zoho. An image problem never fails the product.
-func (s *syncRun) syncImages(runCtx, wctx context.Context, plans []*plan, commit map[string]store.ItemState) error {
-	opts := s.cfg.Mapping.Options.Images
-	var jobs []imageJob
-	var clears []imageJob
+// run handles the page's plans; with images on, an item is done only when its
+// image is, so this stage reports every plan.
+func (s *pictures) run(runCtx, wctx context.Context, plans []*plan, l *ledger) error {
+	var jobs, clears []imageJob
 	var noWork []*plan
 	unchanged := int64(0)
 	kept := 0
 	for _, pl := range plans {
-		st, ok := commit[pl.p.ZohoID]
-		if !ok {
-			st = pl.st
-		}
+		st := l.current(pl)
 		if st.State == store.StateFailed || pl.odooID == 0 {
 			continue
 		}
 		id := pl.p.ImageIdentity
 		switch {
 		case id == "" && st.ImageMD5 != "" && !st.ImageCleared:
-			if opts.ClearRemoved {
+			if s.opts.ClearRemoved {
 				clears = append(clears, imageJob{pl: pl, clear: true})
 			} else {
 				kept++
 				st.ImageID, st.ImageCleared = "", true
-				commit[pl.p.ZohoID] = st
+				l.put(st)
 			}
 		case id == "":
 			noWork = append(noWork, pl)
@@ -79,44 +74,44 @@ func (s *syncRun) syncImages(runCtx, wctx context.Context, plans []*plan, commit
 			noWork = append(noWork, pl)
 		}
 	}
-	defer s.report(plans) // whatever is left (failed items, clears)
+	defer s.report.done(plans, 0) // whatever is left (failed items, clears)
 	if !s.dry {
-		s.report(noWork)
+		s.report.done(noWork, 0)
 	}
 	if kept > 0 {
-		s.ar.warn(zv1.WarningCode_WARNING_CODE_IMAGES_KEPT, "images removed in Zoho are kept in Odoo (options.images.clear_removed is false)", "")
+		s.report.warn(zv1.WarningCode_WARNING_CODE_IMAGES_KEPT, "images removed in Zoho are kept in Odoo (options.images.clear_removed is false)", "")
 	}
 	if unchanged > 0 {
-		s.ar.emit(func(r *zv1.Run) { r.Progress.Counts.ImagesUnchanged += unchanged }, nil)
+		s.report.counts(func(c *zv1.Counts) { c.ImagesUnchanged += unchanged })
 	}
 	if s.dry {
-		s.planImages(jobs, clears)
+		s.plan(jobs, clears)
 		return nil
 	}
-	if err := s.clearImages(wctx, clears, commit); err != nil {
+	if err := s.clear(wctx, clears, l); err != nil {
 		return err
 	}
 	if len(jobs) == 0 {
 		return nil
 	}
-	return s.fetchAndSend(runCtx, wctx, jobs, commit)
+	return s.fetchAndSend(runCtx, wctx, jobs, l)
 }
 
-func (s *syncRun) planImages(jobs, clears []imageJob) {
+func (s *pictures) plan(jobs, clears []imageJob) {
 	for _, j := range append(jobs, clears...) {
 		pc := &zv1.PlannedChange{ZohoItemId: j.pl.p.ZohoID, Name: j.pl.p.Name, Action: zv1.Action_ACTION_UPDATE, OdooId: j.pl.odooID}
 		if j.clear {
 			pc.Note = "the item has no image in Zoho any more: the Odoo image is cleared"
-			pc.Fields = []*zv1.FieldChange{{Field: "image_1920", OldValue: "image md5 " + j.pl.st.ImageMD5, NewValue: ""}}
+			pc.Fields = []*zv1.FieldChange{{Field: odoo.ImageField, OldValue: "image md5 " + j.pl.st.ImageMD5, NewValue: ""}}
 		} else {
 			pc.Note = "image to download and send if its bytes changed"
-			pc.Fields = []*zv1.FieldChange{{Field: "image_1920", OldValue: j.pl.st.ImageID, NewValue: j.identity}}
+			pc.Fields = []*zv1.FieldChange{{Field: odoo.ImageField, OldValue: j.pl.st.ImageID, NewValue: j.identity}}
 		}
-		s.ar.emit(nil, func(ev *zv1.RunEvent) { ev.Detail = &zv1.RunEvent_PlannedChange{PlannedChange: pc} })
+		s.report.planned(pc, nil)
 	}
 }
 
-func (s *syncRun) clearImages(ctx context.Context, clears []imageJob, commit map[string]store.ItemState) error {
+func (s *pictures) clear(ctx context.Context, clears []imageJob, l *ledger) error {
 	if len(clears) == 0 {
 		return nil
 	}
@@ -124,39 +119,34 @@ func (s *syncRun) clearImages(ctx context.Context, clears []imageJob, commit map
 	for i, j := range clears {
 		ids[i] = j.pl.odooID
 	}
-	if err := s.odoo.Write(ctx, ids, map[string]any{"image_1920": false}); err != nil {
-		var f *odoo.Fault
-		if !errors.As(err, &f) {
-			return err
-		}
-		for _, j := range clears {
-			s.imageError(j, "could not clear the Odoo image: "+f.Message(), commit)
-		}
-		return nil
+	results, err := s.odoo.ClearImages(ctx, ids)
+	if err != nil {
+		return err
 	}
-	for _, j := range clears {
-		st := s.current(j.pl, commit)
+	n := int64(0)
+	for _, r := range results {
+		j := clears[r.Index]
+		if r.Err != nil {
+			s.failed(j, r.Err.Error(), l)
+			continue
+		}
+		st := l.current(j.pl)
 		st.ImageID, st.ImageMD5, st.ImageError, st.ImageCleared = "", "", "", true
-		commit[j.pl.p.ZohoID] = st
+		l.put(st)
+		n++
 	}
-	n := int64(len(clears))
-	s.ar.emit(func(r *zv1.Run) { r.Progress.Counts.ImagesCleared += n }, nil)
+	if n > 0 {
+		s.report.counts(func(c *zv1.Counts) { c.ImagesCleared += n })
+	}
 	return nil
-}
-
-func (s *syncRun) current(pl *plan, commit map[string]store.ItemState) store.ItemState {
-	if st, ok := commit[pl.p.ZohoID]; ok {
-		return st
-	}
-	return pl.st
 }
 
 // fetchAndSend downloads with bounded concurrency and writes the images in
 // small batches as they arrive: at most a few images are in memory at once.
 // Downloads stop when the run is cancelled (what was not sent is retried by
 // the next run); writes already started finish.
-func (s *syncRun) fetchAndSend(runCtx, ctx context.Context, jobs []imageJob, commit map[string]store.ItemState) error {
-	workers := max(1, s.cfg.Mapping.Options.Images.Concurrency)
+func (s *pictures) fetchAndSend(runCtx, ctx context.Context, jobs []imageJob, l *ledger) error {
+	workers := max(1, s.opts.Concurrency)
 	fctx, stop := context.WithCancel(runCtx)
 	defer stop()
 	in := make(chan imageJob)
@@ -167,7 +157,7 @@ func (s *syncRun) fetchAndSend(runCtx, ctx context.Context, jobs []imageJob, com
 		go func() {
 			defer wg.Done()
 			for j := range in {
-				res, err := s.images.Fetch(fctx, j.pl.p.ZohoID, j.identity)
+				res, err := s.fetch.Fetch(fctx, j.pl.p.ZohoID, j.identity)
 				out <- imageResult{job: j, res: res, err: err}
 			}
 		}()
@@ -191,7 +181,7 @@ func (s *syncRun) fetchAndSend(runCtx, ctx context.Context, jobs []imageJob, com
 		if len(batch) == 0 || fatal != nil {
 			return
 		}
-		if err := s.sendImages(ctx, batch, commit); err != nil {
+		if err := s.send(ctx, batch, l); err != nil {
 			fatal = err
 			stop()
 		}
@@ -201,29 +191,29 @@ func (s *syncRun) fetchAndSend(runCtx, ctx context.Context, jobs []imageJob, com
 		if fatal != nil {
 			continue // drain
 		}
-		st := s.current(r.job.pl, commit)
+		st := l.current(r.job.pl)
 		var problem *images.Problem
 		switch {
 		case errors.As(r.err, &problem):
-			s.countImage(r.res, false)
-			s.imageError(r.job, problem.Reason, commit)
+			s.count(r.res, false)
+			s.failed(r.job, problem.Reason, l)
 		case r.err != nil:
 			fatal = r.err // quota, auth, cancellation: the run stops
 			stop()
 		case r.res.MD5 == st.ImageMD5 && st.ImageError == "" && st.ImageMD5 != "" && r.job.identity != st.ImageID:
 			// New identity, same bytes: nothing to send.
-			s.countImage(r.res, true)
+			s.count(r.res, true)
 			st.ImageID = r.job.identity
-			commit[r.job.pl.p.ZohoID] = st
-			s.report([]*plan{r.job.pl})
+			l.put(st)
+			s.report.done([]*plan{r.job.pl}, 0)
 		default:
-			s.countImage(r.res, false)
+			s.count(r.res, false)
 			if r.res.CacheErr != nil {
 				s.log.Warn("image cache write failed", "zoho_item_id", r.job.pl.p.ZohoID, "error", r.res.CacheErr)
 			}
 			batch = append(batch, r)
 			batchBytes += len(r.res.Data)
-			if len(batch) >= imageBatchCount || batchBytes >= imageBatchBytes {
+			if len(batch) >= odoo.ImageBatchCount || batchBytes >= odoo.ImageBatchBytes {
 				flush()
 			}
 		}
@@ -235,9 +225,8 @@ func (s *syncRun) fetchAndSend(runCtx, ctx context.Context, jobs []imageJob, com
 	return fatal
 }
 
-func (s *syncRun) countImage(res images.Result, unchanged bool) {
-	s.ar.emit(func(r *zv1.Run) {
-		c := r.Progress.Counts
+func (s *pictures) count(res images.Result, unchanged bool) {
+	s.report.counts(func(c *zv1.Counts) {
 		if res.Downloaded {
 			c.ImagesDownloaded++
 		}
@@ -245,82 +234,46 @@ func (s *syncRun) countImage(res images.Result, unchanged bool) {
 		if unchanged {
 			c.ImagesUnchanged++
 		}
-	}, nil)
+	})
 }
 
-// sendImages writes a batch of images in one load() call (database ids);
-// rows Odoo refuses become image errors.
-func (s *syncRun) sendImages(ctx context.Context, batch []imageResult, commit map[string]store.ItemState) error {
-	rows := make([][]string, len(batch))
+// send writes a batch of images; those Odoo refuses become image errors.
+func (s *pictures) send(ctx context.Context, batch []imageResult, l *ledger) error {
+	imgs := make([]odoo.Image, len(batch))
 	for i, r := range batch {
-		rows[i] = []string{strconv.FormatInt(r.job.pl.odooID, 10), base64.StdEncoding.EncodeToString(r.res.Data)}
+		imgs[i] = odoo.Image{ID: r.job.pl.odooID, Data: r.res.Data}
 	}
-	res, err := s.odoo.Load(ctx, []string{".id", "image_1920"}, rows)
+	results, err := s.odoo.SetImages(ctx, imgs)
 	if err != nil {
-		var f *odoo.Fault
-		if !errors.As(err, &f) {
-			return err
-		}
-		if len(batch) == 1 {
-			s.imageError(batch[0].job, "Odoo refused the image: "+f.Message(), commit)
-			return nil
-		}
-		for _, r := range batch { // isolate the bad one
-			if err := s.sendImages(ctx, []imageResult{r}, commit); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	var sent []imageResult
-	if res.IDs != nil {
-		sent = batch
-	} else {
-		var retry []imageResult
-		for i, r := range batch {
-			if msg, bad := res.RowErr[i]; bad {
-				s.imageError(r.job, "Odoo refused the image: "+msg, commit)
-			} else {
-				retry = append(retry, r)
-			}
-		}
-		if len(retry) == len(batch) {
-			for _, r := range retry {
-				s.imageError(r.job, "Odoo refused the images batch", commit)
-			}
-			return nil
-		}
-		return s.sendImages(ctx, retry, commit)
+		return err
 	}
 	var bytes int64
-	for _, r := range sent {
-		st := s.current(r.job.pl, commit)
+	var done []*plan
+	for _, res := range results {
+		r := batch[res.Index]
+		if res.Err != nil {
+			s.failed(r.job, res.Err.Error(), l)
+			continue
+		}
+		st := l.current(r.job.pl)
 		st.ImageID, st.ImageMD5, st.ImageError, st.ImageCleared = r.job.identity, r.res.MD5, "", false
-		commit[r.job.pl.p.ZohoID] = st
+		l.put(st)
 		bytes += int64(len(r.res.Data))
+		done = append(done, r.job.pl)
 	}
-	s.ar.emit(func(r *zv1.Run) { r.Progress.Counts.ImageBytesSent += bytes }, nil)
-	done := make([]*plan, len(sent))
-	for i, r := range sent {
-		done[i] = r.job.pl
+	if bytes > 0 {
+		s.report.counts(func(c *zv1.Counts) { c.ImageBytesSent += bytes })
 	}
-	s.report(done)
+	s.report.done(done, 0)
 	return nil
 }
 
-// imageError records an image problem: the product stays synced, the image is
+// failed records an image problem: the product stays synced, the image is
 // retried on the next run (its identity is not recorded as sent).
-func (s *syncRun) imageError(j imageJob, reason string, commit map[string]store.ItemState) {
-	st := s.current(j.pl, commit)
+func (s *pictures) failed(j imageJob, reason string, l *ledger) {
+	st := l.current(j.pl)
 	st.ImageError = reason
-	commit[j.pl.p.ZohoID] = st
-	e := &zv1.ItemError{ZohoItemId: j.pl.p.ZohoID, Name: j.pl.p.Name, Reason: "image: " + reason, Stage: zv1.ItemStage_ITEM_STAGE_IMAGE, OdooId: j.pl.odooID}
-	s.log.Warn("image failed", "zoho_item_id", j.pl.p.ZohoID, "reason", reason)
-	s.ar.emit(func(r *zv1.Run) {
-		r.Progress.Counts.ImagesFailed++
-		if len(r.ItemErrors) < maxRunItemErrors {
-			r.ItemErrors = append(r.ItemErrors, e)
-		}
-	}, func(ev *zv1.RunEvent) { ev.Detail = &zv1.RunEvent_ItemError{ItemError: e} })
-	s.report([]*plan{j.pl})
+	l.put(st)
+	s.report.imageError(j.pl.p.ZohoID, j.pl.p.Name, reason, j.pl.odooID)
+	s.report.done([]*plan{j.pl}, 0)
 }

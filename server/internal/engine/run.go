@@ -29,6 +29,14 @@ type activeRun struct {
 	cancel  func(reason string)
 	now     func() time.Time
 	warned  map[string]bool
+	calls   func() (zoho, odoo int64) // the run's calls so far; nil until it runs
+}
+
+// setCalls makes every snapshot carry the run's live Zoho and Odoo call counts.
+func (a *activeRun) setCalls(f func() (int64, int64)) {
+	a.mu.Lock()
+	a.calls = f
+	a.mu.Unlock()
 }
 
 // Subscription receives a run's events. Events may be skipped when the
@@ -56,6 +64,10 @@ func (a *activeRun) snapshot(withErrors bool) *zv1.Run {
 
 func (a *activeRun) snapshotLocked(withErrors bool) *zv1.Run {
 	if a.run.FinishedAt == nil {
+		if a.calls != nil {
+			a.run.ZohoCalls, a.run.OdooCalls = a.calls()
+			a.run.Progress.ZohoCalls, a.run.Progress.OdooCalls = a.run.ZohoCalls, a.run.OdooCalls
+		}
 		a.run.Duration = durationpb.New(a.now().Sub(a.started))
 		if secs := a.now().Sub(a.started).Seconds(); secs > 0 {
 			a.run.Progress.ItemsPerSecond = float64(a.run.Progress.Done) / secs

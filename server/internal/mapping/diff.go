@@ -163,14 +163,6 @@ func (mp *Mapper) Fields() []string {
 	return out
 }
 
-// ImportColumn is the load() column for a field: many2one values go by database id.
-func (mp *Mapper) ImportColumn(field string) string {
-	if mp.odoo[field].Type == "many2one" {
-		return field + "/.id"
-	}
-	return field
-}
-
 // NormalizeRead turns a record read from Odoo into the mapper's value form
 // (many2one → id, False → empty), for storing as "last written" values.
 func (mp *Mapper) NormalizeRead(field string, v any) any {

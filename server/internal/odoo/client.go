@@ -1,5 +1,5 @@
 // Package odoo writes products to Odoo over its XML-RPC external API
-// (odoo.md §2): login, version detection, retries for dropped connections and
+// (docs/odoo.md): login, version detection, retries for dropped connections and
 // serialization conflicts, faults turned into readable errors, and the
 // product operations the sync needs in each version's dialect.
 package odoo
@@ -11,13 +11,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/retry"
 	"github.com/kolo/xmlrpc"
 )
 
@@ -59,6 +59,7 @@ type Client struct {
 	log     *slog.Logger
 	uid     int64
 	version Version
+	fields  map[string]Field // product.template's, once ProductFields has read them
 
 	calls, retries, bytesSent atomic.Int64
 }
@@ -70,7 +71,7 @@ type Version struct {
 	Full  string // "17.0-20240709"
 }
 
-// Fault is an XML-RPC fault from Odoo (odoo.md §2.6): 1 = unexpected Python
+// Fault is an XML-RPC fault from Odoo (docs/odoo.md#faults): 1 = unexpected Python
 // exception (String is a traceback), 2 = UserError/ValidationError,
 // 3 = AccessDenied, 4 = AccessError.
 type Fault struct {
@@ -196,8 +197,7 @@ func (c *Client) rpc(ctx context.Context, service, method string, params []any, 
 	for attempt := 1; attempt <= c.retry.MaxAttempts; attempt++ {
 		if attempt > 1 {
 			c.retries.Add(1)
-			wait := min(c.retry.BaseDelay<<(attempt-2), c.retry.MaxDelay)
-			wait = wait/2 + rand.N(wait/2+1)
+			wait := retry.BackoffExponentialWithJitterBounded(c.retry.BaseDelay, 0.5, c.retry.MaxDelay)(ctx, uint(attempt-1))
 			c.log.Debug("odoo: retrying", "method", method, "attempt", attempt, "wait", wait, "error", lastErr)
 			select {
 			case <-ctx.Done():

@@ -11,7 +11,7 @@ import (
 
 // XMLIDModule is the external-id namespace of synced products. It is not the
 // name of an installable module, so uninstalling any addon (ours included)
-// never deletes the products it points to (odoo.md §5.1).
+// never deletes the products it points to (docs/odoo.md#load-and-external-ids).
 const XMLIDModule = "__zohosync__"
 
 // ProductModel is the model products are written to.
@@ -30,7 +30,7 @@ func ZohoIDFromXMLIDName(name string) (string, bool) {
 }
 
 // writeContext turns off mail tracking and the "created" chatter message
-// (odoo.md §2.7), and includes archived records in searches.
+// (docs/odoo.md#context-keys), and includes archived records in searches.
 func writeContext() map[string]any {
 	return map[string]any{"tracking_disable": true, "mail_create_nolog": true, "mail_notrack": true, "active_test": false}
 }
@@ -78,10 +78,11 @@ func (c *Client) ProductFields(ctx context.Context) (map[string]Field, error) {
 		}
 		out[name] = f
 	}
+	c.fields = out // load() columns depend on the field types
 	return out, nil
 }
 
-// Dialect is how this Odoo spells product types and units (odoo.md §1.2, §3.3).
+// Dialect is how this Odoo spells product types and units (docs/odoo.md#versions-16-17-18, #product-types).
 type Dialect struct {
 	Major int
 	// TypeField is "detailed_type" on 16/17 and "type" on 18+.
@@ -118,7 +119,8 @@ func DialectFor(v Version, fields map[string]Field) Dialect {
 // ProductType is the kind of product the sync asks for.
 type ProductType string
 
-// Product kinds: the seed's "product" means storable.
+// Product kinds: the Python tool's "type": "product" means storable
+// (docs/python-tool.md#configuration-files).
 const (
 	TypeStorable   ProductType = "product"
 	TypeConsumable ProductType = "consu"
@@ -237,8 +239,7 @@ func (c *Client) links(ctx context.Context, extra []any) (map[string]int64, erro
 	var rows []map[string]any
 	err := c.Execute(ctx, "ir.model.data", "search_read", []any{domain},
 		map[string]any{"fields": []any{"name", "res_id"}}, &rows)
-	var f *Fault
-	if errors.As(err, &f) && f.Code == 4 {
+	if errors.Is(err, ErrForbidden) {
 		return nil, ErrNoExternalIDAccess
 	}
 	if err != nil {
@@ -265,8 +266,7 @@ func (c *Client) SearchProducts(ctx context.Context, domain []any, fields []stri
 	return out, err
 }
 
-// ReadProducts reads products by id (archived included); missing ids are left out.
-func (c *Client) ReadProducts(ctx context.Context, ids []int64, fields []string) ([]Record, error) {
+func (c *Client) readProducts(ctx context.Context, ids []int64, fields []string) ([]Record, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -286,7 +286,7 @@ type LoadResult struct {
 	RowErr map[int]string // row index → Odoo's message, when the batch failed
 }
 
-// Load upserts rows through product.template.load (odoo.md §5.2): each row
+// Load upserts rows through product.template.load (docs/odoo.md#load-and-external-ids): each row
 // creates its product and its external id in one transaction, or updates the
 // product when the external id exists. All or nothing per call.
 func (c *Client) Load(ctx context.Context, columns []string, rows [][]string) (LoadResult, error) {
@@ -355,8 +355,7 @@ func (c *Client) Link(ctx context.Context, links map[string]int64) error {
 		})
 	}
 	err := c.Execute(ctx, "ir.model.data", "create", []any{vals}, nil, nil)
-	var f *Fault
-	if errors.As(err, &f) && f.Code == 4 {
+	if errors.Is(err, ErrForbidden) {
 		return ErrNoExternalIDAccess
 	}
 	return err
@@ -412,4 +411,86 @@ func FormatImportValue(v any) string {
 		return strconv.Itoa(x)
 	}
 	return fmt.Sprint(v)
+}
+
+// Schema is what a run needs to know of this Odoo before mapping items.
+type Schema struct {
+	Version    Version
+	Fields     map[string]Field // product.template's
+	Dialect    Dialect
+	Units      []UoM
+	Categories []Category // read only when a mapped field is a product category
+}
+
+// Connect logs in and reads the product schema; categories are read when one
+// of the mapped fields points to product.category.
+func (c *Client) Connect(ctx context.Context, mapped []string) (Schema, error) {
+	if err := c.Login(ctx); err != nil {
+		return Schema{}, err
+	}
+	fields, err := c.ProductFields(ctx)
+	if err != nil {
+		return Schema{}, err
+	}
+	units, err := c.Units(ctx)
+	if err != nil {
+		return Schema{}, err
+	}
+	s := Schema{Version: c.Version(), Fields: fields, Dialect: DialectFor(c.Version(), fields), Units: units}
+	for _, name := range mapped {
+		if f := fields[name]; f.Type == "many2one" && f.Relation == "product.category" {
+			if s.Categories, err = c.Categories(ctx); err != nil {
+				return Schema{}, err
+			}
+		}
+	}
+	return s, nil
+}
+
+// Want says what to read of each product: these fields, and whether it has
+// a picture (read as its size, never its bytes).
+type Want struct {
+	Fields []string
+	Image  bool
+}
+
+func (w Want) fields() []string {
+	f := append([]string{"id"}, w.Fields...)
+	if w.Image {
+		f = append(f, ImageField)
+	}
+	return f
+}
+
+// MatchKey is what an existing product can be found by.
+type MatchKey string
+
+// Match keys: the product's internal reference (SKU) or its exact name.
+const (
+	BySKU  MatchKey = "default_code"
+	ByName MatchKey = "name"
+)
+
+// Key returns the record's value for a match key.
+func (r Record) Key(k MatchKey) string { return asString(r[string(k)]) }
+
+// Image reports whether the record was read with its picture (known) and
+// whether it has one.
+func (r Record) Image() (known, present bool) {
+	v, ok := r[ImageField]
+	if !ok {
+		return false, false
+	}
+	s, _ := v.(string)
+	return true, s != ""
+}
+
+// FindProducts returns products (archived included) whose key is one of keys, by id.
+func (c *Client) FindProducts(ctx context.Context, by MatchKey, keys []string, want Want) ([]Record, error) {
+	return c.SearchProducts(ctx, []any{[]any{string(by), "in", toAny(keys)}}, want.fields())
+}
+
+// ReadProducts reads products by id (archived included); missing ids are left out.
+func (c *Client) ReadProducts(ctx context.Context, ids []int64, want Want) ([]Record, error) {
+	return c.readProducts(ctx, ids, want.fields())
 }

@@ -35,10 +35,13 @@ func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 // RealClock is the wall clock.
 var RealClock Clock = realClock{}
 
-// Starter starts runs (the engine).
+// Starter starts runs and tells of every run's start and end (the engine).
 type Starter interface {
 	Start(kind zv1.RunKind, dryRun bool, trigger zv1.RunTrigger) (*zv1.Run, bool, error)
 	Current() *zv1.Run
+	// Follow delivers each run as it starts (RUNNING) and as it ends (its
+	// final record), in order; stop ends the subscription.
+	Follow() (runs <-chan *zv1.Run, stop func())
 }
 
 // Store keeps the scheduler's state (the store).
@@ -71,6 +74,8 @@ type Scheduler struct {
 	log       *slog.Logger
 	notify    *Notifier
 	wake      chan struct{}
+	runs      <-chan *zv1.Run // the engine's run starts and ends
+	unfollow  func()
 }
 
 // Options configure a scheduler.
@@ -96,6 +101,8 @@ func New(o Options) (*Scheduler, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Scheduler{cfg: cfg, configDir: o.ConfigDir, clock: o.Clock, starter: o.Starter, store: o.Store, log: o.Logger, notify: o.Notifier, wake: make(chan struct{}, 1)}
+	// Followed from now, so that no run started before Run is missed.
+	s.runs, s.unfollow = o.Starter.Follow()
 	if err := o.Store.GetMeta(stateKey, &s.state); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
@@ -146,9 +153,11 @@ func (s *Scheduler) nextLocked(now time.Time) (time.Time, zv1.RunKind, bool) {
 	return at, kind, true
 }
 
-// Run starts scheduled runs until ctx ends.
+// Run starts scheduled runs, and follows every run's start and end, until ctx ends.
 func (s *Scheduler) Run(ctx context.Context) {
+	defer s.unfollow()
 	for {
+		s.followPending() // a run's end that is already told counts before the next start
 		s.mu.Lock()
 		now := s.clock.Now()
 		at, kind, ok := s.nextLocked(now)
@@ -160,7 +169,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 			} else {
 				s.fire(kind)
 				// Whether it started or a manual run is in progress, the next
-				// wake-up comes from OnStart/OnFinish.
+				// wake-up comes from the run's start or end.
 				timer = nil
 			}
 		}
@@ -169,7 +178,35 @@ func (s *Scheduler) Run(ctx context.Context) {
 			return
 		case <-s.wake:
 		case <-timer:
+		case r, ok := <-s.runs:
+			s.follow(r, ok)
 		}
+	}
+}
+
+// followPending handles the run events already waiting.
+func (s *Scheduler) followPending() {
+	for {
+		select {
+		case r, ok := <-s.runs:
+			s.follow(r, ok)
+			if !ok {
+				return
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (s *Scheduler) follow(r *zv1.Run, ok bool) {
+	switch {
+	case !ok:
+		s.runs = nil // the engine stopped telling; the schedule still runs
+	case r.State == zv1.RunState_RUN_STATE_RUNNING:
+		s.started(r)
+	default:
+		s.finished(r)
 	}
 }
 
@@ -190,6 +227,8 @@ func (s *Scheduler) fire(kind zv1.RunKind) {
 	case already:
 	default:
 		s.log.Info("scheduled run started", "run", run.GetId(), "kind", kind.String())
+		s.started(run) // now, not when its start event arrives: the next due time must move at once
+
 	}
 }
 
@@ -200,8 +239,8 @@ func (s *Scheduler) poke() {
 	}
 }
 
-// OnStart records a run's start (any trigger): the interval counts from it.
-func (s *Scheduler) OnStart(r *zv1.Run) {
+// started records a run's start (any trigger): the interval counts from it.
+func (s *Scheduler) started(r *zv1.Run) {
 	if r.DryRun {
 		return
 	}
@@ -213,9 +252,9 @@ func (s *Scheduler) OnStart(r *zv1.Run) {
 	s.poke()
 }
 
-// OnFinish counts failures of scheduled runs, records full syncs, writes the
+// finished counts failures of scheduled runs, records full syncs, writes the
 // notification line, and disables the scheduler after too many failures.
-func (s *Scheduler) OnFinish(r *zv1.Run) {
+func (s *Scheduler) finished(r *zv1.Run) {
 	if r.DryRun {
 		s.notify.Run(r)
 		return

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -68,8 +69,10 @@ type fakeEngine struct {
 	current *zv1.Run
 	n       int
 	started chan *zv1.Run
-	sched   *schedule.Scheduler
+	feed    chan *zv1.Run // what Follow delivers
 }
+
+func (f *fakeEngine) Follow() (<-chan *zv1.Run, func()) { return f.feed, func() {} }
 
 func (f *fakeEngine) Start(kind zv1.RunKind, dry bool, trig zv1.RunTrigger) (*zv1.Run, bool, error) {
 	f.mu.Lock()
@@ -83,7 +86,7 @@ func (f *fakeEngine) Start(kind zv1.RunKind, dry bool, trig zv1.RunTrigger) (*zv
 	f.current = r
 	f.mu.Unlock()
 	_ = f.st.PutRun(r)
-	f.sched.OnStart(r)
+	f.feed <- proto.Clone(r).(*zv1.Run)
 	f.started <- r
 	return r, false, nil
 }
@@ -106,7 +109,7 @@ func (f *fakeEngine) finish(state zv1.RunState) *zv1.Run {
 		r.Error = "Odoo is unreachable"
 	}
 	_ = f.st.PutRun(r)
-	f.sched.OnFinish(r)
+	f.feed <- proto.Clone(r).(*zv1.Run)
 	return r
 }
 
@@ -141,7 +144,7 @@ func (h *harness) boot() {
 	if h.cancel != nil {
 		h.cancel()
 	}
-	h.eng = &fakeEngine{clock: h.clock, st: h.st, started: make(chan *zv1.Run, 10)}
+	h.eng = &fakeEngine{clock: h.clock, st: h.st, started: make(chan *zv1.Run, 10), feed: make(chan *zv1.Run, 100)}
 	if h.sched != nil {
 		h.eng.n = h.eng.n + 100 // run ids stay unique across boots
 	}
@@ -151,7 +154,6 @@ func (h *harness) boot() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.eng.sched = h.sched
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	h.t.Cleanup(cancel)
@@ -179,6 +181,16 @@ func (h *harness) expectNoStart() {
 	case r := <-h.eng.started:
 		h.t.Fatalf("at %s a %v run started unexpectedly", h.clock.Now().Sub(t0), r.Kind)
 	case <-time.After(150 * time.Millisecond):
+	}
+}
+
+// eventually waits for the scheduler to have followed the engine's events.
+func (h *harness) eventually(ok func() bool, what string) {
+	h.t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("never true: %s", what)
+		}
 	}
 }
 
@@ -302,9 +314,8 @@ func TestManualRunsAreNeverOverlapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-h.eng.started
-	if next := h.sched.Current().NextRunAt.AsTime(); next.Sub(t0) != 7*time.Hour {
-		t.Fatalf("next run at +%s; the interval counts from the manual run's start (+3h)", next.Sub(t0))
-	}
+	h.eventually(func() bool { return h.sched.Current().NextRunAt.AsTime().Sub(t0) == 7*time.Hour },
+		"the interval counts from the manual run's start (+3h): next run at +7h")
 	h.advance(5 * time.Hour)
 	h.expectNoStart() // due at +7h, but the manual run is still going
 	h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
@@ -336,5 +347,20 @@ func TestUpdateValidates(t *testing.T) {
 	}
 	if saved, _ := config.LoadSchedule(h.dir); saved.SyncIntervalHours != 6 {
 		t.Fatal("not saved to sync_schedule.json")
+	}
+}
+
+func TestCancelledScheduledRunsDoNotCountTowardAutoDisable(t *testing.T) {
+	cfg := defaults()
+	cfg.MaxConsecutiveErrors = 2
+	h := newHarness(t, cfg)
+	for i := 0; i < 3; i++ {
+		h.expectStart(zv1.RunKind_RUN_KIND_FULL)
+		h.eng.finish(zv1.RunState_RUN_STATE_CANCELLED)
+		h.advance(4 * time.Hour)
+	}
+	h.expectStart(zv1.RunKind_RUN_KIND_FULL)
+	if cur := h.sched.Current(); !cur.Enabled || cur.ConsecutiveFailures != 0 {
+		t.Fatalf("after 3 cancelled runs: %+v", cur)
 	}
 }

@@ -4,7 +4,6 @@
 package store
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,6 +81,9 @@ type Store struct {
 	countsValid bool
 	tracked     int64
 	failed      int64
+
+	runSeqMu sync.Mutex
+	runSeq   *badger.Sequence // made by the first NextRunID
 }
 
 // Options tune the database.
@@ -142,6 +144,12 @@ func (s *Store) Close() error {
 	default:
 		close(s.gc)
 	}
+	s.runSeqMu.Lock()
+	if s.runSeq != nil {
+		_ = s.runSeq.Release() // as Badger asks before closing
+		s.runSeq = nil
+	}
+	s.runSeqMu.Unlock()
 	return s.db.Close()
 }
 
@@ -422,31 +430,26 @@ func countPrefix(txn *badger.Txn, prefix string) int64 {
 	return n
 }
 
-// NextRunID allocates the next run id.
+// NextRunID allocates the next run id: 1, 2, 3, … from a Badger sequence.
+// The sequence leases one id at a time, so a crash never skips an id, and
+// its key keeps the last id given out, as the counter before it did.
 func (s *Store) NextRunID() (int64, error) {
-	var next int64
-	err := s.update(func(txn *badger.Txn) error {
-		it, err := txn.Get([]byte(keyRunSeq))
-		switch {
-		case errors.Is(err, badger.ErrKeyNotFound):
-		case err != nil:
-			return err
-		default:
-			if err := it.Value(func(v []byte) error {
-				if len(v) == 8 {
-					next = int64(binary.BigEndian.Uint64(v))
-				}
-				return nil
-			}); err != nil {
-				return err
-			}
+	s.runSeqMu.Lock()
+	defer s.runSeqMu.Unlock()
+	if s.runSeq == nil {
+		// Made on first use: making it leases an id, and a server that
+		// never starts a run should not use one up.
+		seq, err := s.db.GetSequence([]byte(keyRunSeq), 1)
+		if err != nil {
+			return 0, fmt.Errorf("cannot allocate a run id: %w", err)
 		}
-		next++
-		var b [8]byte
-		binary.BigEndian.PutUint64(b[:], uint64(next))
-		return txn.Set([]byte(keyRunSeq), b[:])
-	})
-	return next, err
+		s.runSeq = seq
+	}
+	n, err := s.runSeq.Next()
+	if err != nil {
+		return 0, fmt.Errorf("cannot allocate a run id: %w", err)
+	}
+	return int64(n) + 1, nil // the sequence starts at 0, run ids at 1
 }
 
 // PutRun records a run (in progress or finished).

@@ -1,5 +1,5 @@
 // Package zoho reads items and item images from Zoho Books and Zoho Inventory
-// (zoho-api.md): OAuth refresh with one cached token, a limiter that keeps
+// (docs/zoho.md): OAuth refresh with one cached token, a limiter that keeps
 // under Zoho's per-minute and concurrency limits, retries with backoff and
 // jitter for 429s, 5xx, HTML and cut-off answers, and errors that say what
 // to do about them.
@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/url"
@@ -23,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/retry"
 	"golang.org/x/time/rate"
 )
 
@@ -50,7 +50,6 @@ type Config struct {
 	TokenCache        TokenCache
 	HTTPClient        *http.Client
 	Retry             RetryPolicy
-	Now               func() time.Time
 	Logger            *slog.Logger
 
 	onMint func()
@@ -101,6 +100,7 @@ type Client struct {
 	limiter *rate.Limiter
 	sem     chan struct{}
 	retry   RetryPolicy
+	backoff backoffs
 	log     *slog.Logger
 
 	calls, mints, limited, retries, bytes atomic.Int64
@@ -114,9 +114,6 @@ func New(cfg Config) *Client {
 	}
 	if cfg.MaxConcurrency <= 0 {
 		cfg.MaxConcurrency = 4
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 90 * time.Second}
@@ -132,6 +129,7 @@ func New(cfg Config) *Client {
 		retry:   cfg.Retry.withDefaults(),
 		log:     cfg.Logger,
 	}
+	c.backoff = newBackoffs(c.retry)
 	c.quotaLeft.Store(-1)
 	cfg.onMint = func() { c.mints.Add(1) }
 	c.tokens = newTokenSource(cfg)
@@ -208,7 +206,7 @@ func (c *Client) baseURL(src Source, apiDomain string) (string, error) {
 	if base == "" {
 		return "", &Error{Kind: KindBadRequest, Msg: fmt.Sprintf("no base URL configured for Zoho %s", src)}
 	}
-	// API URLs are built from the api_domain that came with the token (zoho-api.md §1).
+	// API URLs are built from the api_domain that came with the token (docs/zoho.md#data-centres-and-hosts).
 	if apiDomain != "" {
 		u, err := url.Parse(base)
 		if err == nil {
@@ -243,9 +241,8 @@ func (c *Client) getAs(ctx context.Context, src Source, path string, params url.
 		params.Set("organization_id", c.cfg.OrganizationID)
 	}
 	var lastErr error
-	rateWait := c.retry.RateLimitDelay
 	authRetried := false
-	rateLimited := 0
+	rateLimited, perMinute := 0, 0
 	for attempt := 1; ; attempt++ {
 		tok, err := c.tokens.token(ctx)
 		if err != nil {
@@ -274,14 +271,14 @@ func (c *Client) getAs(ctx context.Context, src Source, path string, params url.
 		case ze.Kind == KindRateLimited && ze.Code == 44:
 			c.limited.Add(1)
 			rateLimited++
-			wait = jitter(rateWait)
-			rateWait = min(rateWait*2, c.retry.MaxDelay)
+			perMinute++
+			wait = c.backoff.perMinute(ctx, uint(perMinute))
 		case ze.Kind == KindRateLimited:
 			c.limited.Add(1)
 			rateLimited++
-			wait = jitter(c.backoff(min(rateLimited, 4)) / 2)
+			wait = c.backoff.concurrency(ctx, uint(min(rateLimited, 4)))
 		case ze.Kind == KindTransient:
-			wait = jitter(c.backoff(attempt - rateLimited))
+			wait = c.backoff.transient(ctx, uint(attempt-rateLimited))
 		default:
 			return nil, err
 		}
@@ -298,17 +295,20 @@ func (c *Client) getAs(ctx context.Context, src Source, path string, params url.
 	}
 }
 
-func (c *Client) backoff(attempt int) time.Duration {
-	d := c.retry.BaseDelay << min(attempt-1, 16)
-	return min(d, c.retry.MaxDelay)
+// backoffs are the waits between attempts: exponential with jitter, from
+// go-grpc-middleware's retry package (the Odoo client uses the same).
+type backoffs struct {
+	transient   retry.BackoffFunc // 5xx, network errors, bad answers
+	perMinute   retry.BackoffFunc // 429 code 44: the minute has to pass
+	concurrency retry.BackoffFunc // 429 code 1070: a request in flight has to finish
 }
 
-// jitter spreads waits between 50% and 100% of d so that retries don't align.
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
+func newBackoffs(p RetryPolicy) backoffs {
+	return backoffs{
+		transient:   retry.BackoffExponentialWithJitterBounded(p.BaseDelay, 0.5, p.MaxDelay),
+		perMinute:   retry.BackoffExponentialWithJitterBounded(p.RateLimitDelay, 0.5, p.MaxDelay),
+		concurrency: retry.BackoffExponentialWithJitterBounded(p.BaseDelay/2, 0.5, p.MaxDelay/2),
 	}
-	return d/2 + rand.N(d/2+1)
 }
 
 // do sends one request through the limiter and the concurrency gate and
@@ -400,7 +400,7 @@ func unwrapURLError(err error) string {
 	return err.Error()
 }
 
-// classify maps Zoho's codes (zoho-api.md §9) to error kinds.
+// classify maps Zoho's codes (docs/zoho.md#error-codes) to error kinds.
 func classify(status, code int, msg string) error {
 	e := &Error{HTTPStatus: status, Code: code}
 	msg = strings.TrimSpace(msg)

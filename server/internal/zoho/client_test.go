@@ -2,6 +2,8 @@ package zoho_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -30,7 +32,6 @@ func newPair(t *testing.T, opts zohotest.Options) (*zohotest.Server, *zoho.Clien
 		RequestsPerMinute: 6000, // the limiter's pacing is not what these tests measure
 		MaxConcurrency:    4,
 		Retry:             fastRetry,
-		Now:               opts.Now,
 	})
 	return em, c
 }
@@ -162,34 +163,164 @@ func TestRealDailyQuota(t *testing.T) {
 }
 
 func TestTokenIsCachedAndRefreshedUnderOneLock(t *testing.T) {
-	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	em, c := newPair(t, zohotest.Options{Now: clock})
+	t.Parallel() // it waits for the renewal point
+	// Tokens live 8 s here: renewed a tenth of their lifetime before expiry.
+	em := zohotest.NewServer(zohotest.Options{TokenTTL: 8 * time.Second})
+	defer em.Close()
 	em.Seed(50, 1)
-	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := c.ListItems(context.Background(), zoho.Books, 1); err != nil {
-				t.Error(err)
-			}
-		}()
+	o := em.Config()
+	cache := &tokenStore{}
+	c := zoho.New(zoho.Config{AccountsURL: em.URL, BooksURL: em.URL + "/books/v3", ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+		RefreshToken: o.RefreshToken, OrganizationID: o.OrgID, RequestsPerMinute: 6000, Retry: fastRetry, TokenCache: cache})
+	concurrent := func() {
+		var wg sync.WaitGroup
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := c.ListItems(context.Background(), zoho.Books, 1); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
+	concurrent()
+	saved, _ := cache.LoadToken()
+	minted := saved.Mints[len(saved.Mints)-1]
+	renewAt := minted.Add(7200 * time.Millisecond)
+	if time.Now().After(renewAt) {
+		t.Fatalf("20 calls took over 7.2 s; the test cannot tell a renewal from a refresh per call")
+	}
 	if got := em.Stats().TokensMinted; got != 1 {
 		t.Fatalf("20 concurrent calls minted %d tokens, want 1", got)
 	}
-	// Past the hour (and the refresh margin): one new token.
-	mu.Lock()
-	now = now.Add(56 * time.Minute)
-	mu.Unlock()
+	time.Sleep(time.Until(renewAt.Add(50 * time.Millisecond))) // past the renewal point, before expiry
+	concurrent()
+	if got := em.Stats().TokensMinted; got != 2 {
+		t.Fatalf("after the renewal point minted %d tokens in all, want 2", got)
+	}
+}
+
+func TestShortLivedTokensAreReusedNotMintedPerCall(t *testing.T) {
+	// A fixed 5-minute margin made every call mint a token when tokens
+	// live less than that, and the 9th call failed with the token limit.
+	t.Parallel() // it waits for tokens to age
+	em, c := newPair(t, zohotest.Options{TokenTTL: time.Second})
+	em.Seed(5, 1)
+	start := time.Now()
+	for i := 0; i < 30; i++ {
+		if _, err := c.ListItems(context.Background(), zoho.Books, 1); err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Each token serves 0.9 s of calls (about 2 tokens for the 1.5 s here).
+	most := int(time.Since(start)/(900*time.Millisecond)) + 1
+	if got := em.Stats().TokensMinted; got < 1 || got > most {
+		t.Fatalf("30 calls over %s minted %d tokens, want at most %d", time.Since(start).Round(time.Millisecond), got, most)
+	}
+}
+
+// tokenStore is a TokenCache shared by two clients, as Badger is by two
+// server processes in turn.
+type tokenStore struct {
+	mu sync.Mutex
+	t  zoho.CachedToken
+}
+
+func (s *tokenStore) LoadToken() (zoho.CachedToken, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.t, nil
+}
+
+func (s *tokenStore) SaveToken(t zoho.CachedToken) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.t = t
+	return nil
+}
+
+func TestTokenAndMintBudgetSurviveARestart(t *testing.T) {
+	em := zohotest.NewServer(zohotest.Options{})
+	defer em.Close()
+	em.Seed(5, 1)
+	o := em.Config()
+	cache := &tokenStore{}
+	newClient := func(clientID string) *zoho.Client {
+		return zoho.New(zoho.Config{AccountsURL: em.URL, BooksURL: em.URL + "/books/v3", ClientID: clientID, ClientSecret: o.ClientSecret,
+			RefreshToken: o.RefreshToken, OrganizationID: o.OrgID, Retry: fastRetry, TokenCache: cache})
+	}
+	if _, err := newClient(o.ClientID).ListItems(context.Background(), zoho.Books, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newClient(o.ClientID).ListItems(context.Background(), zoho.Books, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := em.Stats().TokensMinted; got != 1 {
+		t.Fatalf("a restarted client minted again: %d tokens, want 1", got)
+	}
+	saved, _ := cache.LoadToken()
+	if saved.AccessToken == "" || len(saved.Mints) != 1 || time.Until(saved.Expiry) < 59*time.Minute {
+		t.Fatalf("saved token = %+v", saved)
+	}
+	// A budget used up before the restart still counts: no request reaches Zoho.
+	saved.AccessToken = ""
+	saved.Mints = nil
+	for i := 0; i < 8; i++ {
+		saved.Mints = append(saved.Mints, time.Now().Add(-time.Minute))
+	}
+	_ = cache.SaveToken(saved)
+	before := em.Stats().TokenRequests
+	_, err := newClient(o.ClientID).ListItems(context.Background(), zoho.Books, 1)
+	if !zoho.IsKind(err, zoho.KindTokenLimit) || !strings.Contains(err.Error(), "8 were minted recently") {
+		t.Fatalf("err = %v, want our own token-limit guard", err)
+	}
+	if got := em.Stats().TokenRequests; got != before {
+		t.Fatalf("the token endpoint was asked %d times despite the spent budget", got-before)
+	}
+	// Another client id is another token: the cache is not used for it.
+	if _, err := newClient("1000.OTHER").ListItems(context.Background(), zoho.Books, 1); !zoho.IsKind(err, zoho.KindAuth) {
+		t.Fatalf("err = %v, want the emulator to refuse the unknown client id", err)
+	}
+}
+
+// slowTokens delays requests to the token endpoint.
+type slowTokens struct{ delay time.Duration }
+
+func (s slowTokens) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.Contains(r.URL.Path, "/oauth/") {
+		select {
+		case <-time.After(s.delay):
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestTokenWaitEndsWithTheContext(t *testing.T) {
+	em := zohotest.NewServer(zohotest.Options{})
+	defer em.Close()
+	em.Seed(5, 1)
+	o := em.Config()
+	c := zoho.New(zoho.Config{AccountsURL: em.URL, BooksURL: em.URL + "/books/v3", ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+		RefreshToken: o.RefreshToken, OrganizationID: o.OrgID, Retry: fastRetry,
+		HTTPClient: &http.Client{Transport: slowTokens{delay: time.Second}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.ListItems(ctx, zoho.Books, 1)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 900*time.Millisecond { // the mint takes 1 s
+		t.Fatalf("err = %v after %s, want the context's error at once", err, time.Since(start))
+	}
+	// The mint in flight completes and its token serves the next call.
 	if _, err := c.ListItems(context.Background(), zoho.Books, 1); err != nil {
 		t.Fatal(err)
 	}
-	if got := em.Stats().TokensMinted; got != 2 {
-		t.Fatalf("after expiry minted %d tokens in all, want 2", got)
+	if got := em.Stats().TokensMinted; got != 1 {
+		t.Fatalf("minted %d tokens, want 1", got)
 	}
 }
 

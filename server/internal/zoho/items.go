@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// PageSize is the largest page Zoho serves (zoho-api.md §3.5).
+// PageSize is the largest page Zoho serves (docs/zoho.md#paging).
 const PageSize = 200
 
 // Item is one Zoho item. Fields are kept as raw JSON and read through the
@@ -117,7 +117,7 @@ func (it Item) LastModified() time.Time {
 }
 
 // ImageIdentity is what identifies the item's current image: empty when the
-// item has none (zoho-api.md §7.3: image_name / image_document_id).
+// item has none (docs/zoho.md#item-images: image_name / image_document_id).
 func (it Item) ImageIdentity() string {
 	doc, name := it.Str("image_document_id"), it.Str("image_name")
 	if doc == "" && name == "" {

@@ -15,21 +15,43 @@ import (
 )
 
 // Zoho mints at most 10 access tokens per refresh token per 10 minutes and
-// then locks the client out (zoho-api.md §2.4). We stay below with a margin.
+// then locks the client out (docs/zoho.md#token-limits). We stay below with a margin.
 const (
 	mintWindow = 10 * time.Minute
 	mintLimit  = 8
-	// refreshMargin renews a token this long before Zoho says it expires.
-	refreshMargin = 5 * time.Minute
+	// maxRefreshMargin caps how long before its expiry a token is renewed.
+	maxRefreshMargin = 5 * time.Minute
+	// mintTimeout bounds one call to the token endpoint.
+	mintTimeout = 60 * time.Second
 )
+
+// refreshMargin is how long before its expiry a token of this lifetime is
+// renewed: a tenth of the lifetime, at most 5 minutes. A fixed margin longer
+// than the lifetime would make every call mint a token.
+func refreshMargin(lifetime time.Duration) time.Duration {
+	if lifetime <= 0 {
+		return 0
+	}
+	return min(maxRefreshMargin, lifetime/10)
+}
 
 // CachedToken is an access token as kept across restarts.
 type CachedToken struct {
 	Key         string      `json:"key"` // hash of client id + refresh token: a config change invalidates the cache
 	AccessToken string      `json:"access_token"`
 	APIDomain   string      `json:"api_domain"`
-	Expiry      time.Time   `json:"expiry"`
-	Mints       []time.Time `json:"mints"` // when tokens were minted, for the 10-per-10-minutes limit
+	Expiry      time.Time   `json:"expiry"` // when Zoho says the token expires
+	Mints       []time.Time `json:"mints"`  // when tokens were minted, for the 10-per-10-minutes limit
+}
+
+// renewAt is when the token should be replaced: its expiry less a share of
+// its lifetime (counted from its mint, the last of Mints).
+func (c CachedToken) renewAt() time.Time {
+	lifetime := maxRefreshMargin * 10
+	if n := len(c.Mints); n > 0 {
+		lifetime = c.Expiry.Sub(c.Mints[n-1])
+	}
+	return c.Expiry.Add(-refreshMargin(lifetime))
 }
 
 // TokenCache persists the token (the store implements it with Badger).
@@ -57,23 +79,28 @@ func (m *memoryCache) SaveToken(t CachedToken) error {
 	return nil
 }
 
-// tokenSource hands out one cached access token and refreshes it under one lock,
-// so that concurrent requests never mint more than one token at a time.
-type tokenSource struct {
-	mu      sync.Mutex
-	oauth   oauth2.Config
-	refresh string
-	key     string
-	cache   TokenCache
-	cur     CachedToken
-	loaded  bool
-	now     func() time.Time
-	http    *http.Client
-	onMint  func()
-	// refused remembers the token endpoint's refusal until the next run, so
-	// that the requests of one run do not hammer it (that extends a lock-out).
-	refused error
+// accessToken is what a request needs from the token.
+type accessToken struct {
+	AccessToken string
+	APIDomain   string
 }
+
+// tokenSource hands out one access token at a time. x/oauth2's reuse token
+// source caches it and calls the minter under its lock, so concurrent requests
+// never mint more than one token; the minter keeps the mint budget and the
+// persisted copy.
+type tokenSource struct {
+	minter *minter
+
+	mu    sync.Mutex
+	reuse oauth2.TokenSource // replaced by invalidate
+	last  string             // the access token reuse handed out last
+}
+
+// earlyExpiry is the reuse source's own margin: the minter already pulls a
+// token's expiry in by a share of its lifetime (see refreshMargin). It must
+// not be 0, which x/oauth2 reads as its default of 10 seconds.
+const earlyExpiry = time.Nanosecond
 
 func newTokenSource(cfg Config) *tokenSource {
 	sum := sha256.Sum256([]byte(cfg.ClientID + "\x00" + cfg.RefreshToken))
@@ -81,7 +108,7 @@ func newTokenSource(cfg Config) *tokenSource {
 	if cache == nil {
 		cache = &memoryCache{}
 	}
-	return &tokenSource{
+	m := &minter{
 		oauth: oauth2.Config{
 			ClientID:     cfg.ClientID,
 			ClientSecret: cfg.ClientSecret,
@@ -93,102 +120,176 @@ func newTokenSource(cfg Config) *tokenSource {
 		refresh: cfg.RefreshToken,
 		key:     hex.EncodeToString(sum[:8]),
 		cache:   cache,
-		now:     cfg.Now,
 		http:    cfg.HTTPClient,
 		onMint:  cfg.onMint,
 	}
+	var initial *oauth2.Token
+	if c, err := cache.LoadToken(); err == nil && c.Key == m.key {
+		m.mints = c.Mints
+		if c.AccessToken != "" {
+			initial = c.reuseToken()
+		}
+	}
+	return &tokenSource{minter: m, reuse: oauth2.ReuseTokenSourceWithExpiry(initial, m, earlyExpiry)}
 }
 
-// token returns a valid access token and the API domain it belongs to.
-func (t *tokenSource) token(ctx context.Context) (CachedToken, error) {
+// reuseToken is the token as the reuse source sees it: expiring at renewAt.
+func (c CachedToken) reuseToken() *oauth2.Token {
+	t := &oauth2.Token{AccessToken: c.AccessToken, TokenType: "Zoho-oauthtoken", Expiry: c.renewAt()}
+	return t.WithExtra(map[string]any{"api_domain": c.APIDomain})
+}
+
+// token returns a valid access token and the API domain it belongs to. A
+// cancelled ctx returns at once; a mint in flight then still completes and
+// is kept for the next request.
+func (t *tokenSource) token(ctx context.Context) (accessToken, error) {
+	if err := ctx.Err(); err != nil {
+		return accessToken{}, err
+	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !t.loaded {
-		if c, err := t.cache.LoadToken(); err == nil && c.Key == t.key {
-			t.cur = c
-		}
-		t.loaded = true
+	src := t.reuse
+	t.mu.Unlock()
+	type result struct {
+		tok *oauth2.Token
+		err error
 	}
-	if t.cur.AccessToken != "" && t.now().Add(refreshMargin).Before(t.cur.Expiry) {
-		return t.cur, nil
+	done := make(chan result, 1)
+	go func() {
+		tok, err := src.Token()
+		done <- result{tok, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		return accessToken{}, ctx.Err()
 	}
-	if t.refused != nil {
-		return CachedToken{}, t.refused
+	if r.err != nil {
+		return accessToken{}, r.err
 	}
-	tok, err := t.mint(ctx)
-	if IsKind(err, KindTokenLimit) || IsKind(err, KindAuth) {
-		t.refused = err
+	domain, _ := r.tok.Extra("api_domain").(string)
+	t.mu.Lock()
+	if t.reuse == src {
+		t.last = r.tok.AccessToken
 	}
-	return tok, err
+	t.mu.Unlock()
+	return accessToken{AccessToken: r.tok.AccessToken, APIDomain: domain}, nil
 }
 
 // forgetRefusal lets the next request try the token endpoint again.
-func (t *tokenSource) forgetRefusal() {
-	t.mu.Lock()
-	t.refused = nil
-	t.mu.Unlock()
-}
+func (t *tokenSource) forgetRefusal() { t.minter.forgetRefusal() }
 
 // invalidate drops the token after Zoho rejected it (401 code 57), unless
 // another request already replaced it.
 func (t *tokenSource) invalidate(access string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.cur.AccessToken == access {
-		t.cur.AccessToken = ""
-		t.cur.Expiry = time.Time{}
+	if t.last == access {
+		t.reuse = oauth2.ReuseTokenSourceWithExpiry(nil, t.minter, earlyExpiry)
+		t.last = ""
 	}
 }
 
-func (t *tokenSource) mint(ctx context.Context) (CachedToken, error) {
-	now := t.now()
-	recent := t.cur.Mints[:0:0]
-	for _, m := range t.cur.Mints {
-		if now.Sub(m) < mintWindow {
-			recent = append(recent, m)
+// minter mints tokens with x/oauth2's refresh-token grant, within Zoho's
+// mint limit as counted across restarts, and saves each one. Its Token is
+// called by a reuse source, one call at a time per source; mintMu keeps it to
+// one at a time after invalidate replaced the source.
+type minter struct {
+	oauth   oauth2.Config
+	refresh string
+	key     string
+	cache   TokenCache
+	http    *http.Client
+	onMint  func()
+
+	mintMu sync.Mutex // held for a whole mint
+	mu     sync.Mutex // guards the fields below
+	mints  []time.Time
+	// refused remembers the token endpoint's refusal until the next run, so
+	// that the requests of one run do not hammer it (that extends a lock-out).
+	refused error
+}
+
+func (m *minter) forgetRefusal() {
+	m.mu.Lock()
+	m.refused = nil
+	m.mu.Unlock()
+}
+
+// Token mints an access token (oauth2.TokenSource).
+func (m *minter) Token() (*oauth2.Token, error) {
+	m.mintMu.Lock()
+	defer m.mintMu.Unlock()
+	m.mu.Lock()
+	refused := m.refused
+	m.mu.Unlock()
+	if refused != nil {
+		return nil, refused
+	}
+	c, err := m.mint()
+	if IsKind(err, KindTokenLimit) || IsKind(err, KindAuth) {
+		m.mu.Lock()
+		m.refused = err
+		m.mu.Unlock()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.reuseToken(), nil
+}
+
+func (m *minter) mint() (CachedToken, error) {
+	now := time.Now() // x/oauth2 judges expiry by the wall clock, so do we
+	m.mu.Lock()
+	recent := m.mints[:0:0]
+	for _, t := range m.mints {
+		if now.Sub(t) < mintWindow {
+			recent = append(recent, t)
 		}
 	}
-	t.cur.Mints = recent
+	m.mints = recent
+	m.mu.Unlock()
 	if len(recent) >= mintLimit {
 		wait := recent[0].Add(mintWindow).Sub(now)
 		return CachedToken{}, &Error{Kind: KindTokenLimit, Msg: fmt.Sprintf(
 			"Zoho allows 10 access tokens per 10 minutes and %d were minted recently; the next one can be minted in %s",
 			len(recent), wait.Round(time.Second))}
 	}
-	hctx := ctx
-	if t.http != nil {
-		hctx = context.WithValue(ctx, oauth2.HTTPClient, t.http)
+	ctx, cancel := context.WithTimeout(context.Background(), mintTimeout)
+	defer cancel()
+	if m.http != nil {
+		ctx = context.WithValue(ctx, oauth2.HTTPClient, m.http)
 	}
-	tok, err := t.oauth.TokenSource(hctx, &oauth2.Token{RefreshToken: t.refresh}).Token()
+	tok, err := m.oauth.TokenSource(ctx, &oauth2.Token{RefreshToken: m.refresh}).Token()
 	if err != nil {
 		return CachedToken{}, tokenError(err)
 	}
-	if t.onMint != nil {
-		t.onMint()
+	if m.onMint != nil {
+		m.onMint()
 	}
 	domain, _ := tok.Extra("api_domain").(string)
-	expiry := tok.Expiry
-	if expiry.IsZero() {
-		expiry = now.Add(time.Hour)
-	} else {
-		// x/oauth2 stamps expiry with the wall clock; re-base it on ours.
-		expiry = now.Add(time.Until(tok.Expiry))
+	lifetime := time.Hour // Zoho's usual, when it does not say
+	if tok.ExpiresIn > 0 {
+		lifetime = time.Duration(tok.ExpiresIn) * time.Second
 	}
-	t.cur = CachedToken{
-		Key:         t.key,
+	m.mu.Lock()
+	m.mints = append(m.mints, now)
+	c := CachedToken{
+		Key:         m.key,
 		AccessToken: tok.AccessToken,
 		APIDomain:   strings.TrimRight(domain, "/"),
-		Expiry:      expiry,
-		Mints:       append(t.cur.Mints, now),
+		Expiry:      now.Add(lifetime),
+		Mints:       append([]time.Time(nil), m.mints...),
 	}
-	if err := t.cache.SaveToken(t.cur); err != nil {
+	m.mu.Unlock()
+	if err := m.cache.SaveToken(c); err != nil {
 		return CachedToken{}, fmt.Errorf("cannot save the Zoho token: %w", err)
 	}
-	return t.cur, nil
+	return c, nil
 }
 
-// tokenError turns the token endpoint's answers (zoho-api.md §2.3), which
-// often come with HTTP 200, into errors a person can act on.
+// tokenError turns the token endpoint's answers (docs/zoho.md#token-endpoint-errors),
+// which often come with HTTP 200, into errors a person can act on.
 func tokenError(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {

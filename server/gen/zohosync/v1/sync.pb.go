@@ -616,8 +616,13 @@ type Progress struct {
 	Counts *Counts `protobuf:"bytes,4,opt,name=counts,proto3" json:"counts,omitempty"`
 	// Average items handled per second since the run started.
 	ItemsPerSecond float64 `protobuf:"fixed64,5,opt,name=items_per_second,json=itemsPerSecond,proto3" json:"items_per_second,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Zoho API calls the run has made so far (live in every event; the same as
+	// Run.zoho_calls once the run has ended).
+	ZohoCalls int64 `protobuf:"varint,6,opt,name=zoho_calls,json=zohoCalls,proto3" json:"zoho_calls,omitempty"`
+	// Odoo XML-RPC calls the run has made so far (live, like zoho_calls).
+	OdooCalls     int64 `protobuf:"varint,7,opt,name=odoo_calls,json=odooCalls,proto3" json:"odoo_calls,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Progress) Reset() {
@@ -681,6 +686,20 @@ func (x *Progress) GetCounts() *Counts {
 func (x *Progress) GetItemsPerSecond() float64 {
 	if x != nil {
 		return x.ItemsPerSecond
+	}
+	return 0
+}
+
+func (x *Progress) GetZohoCalls() int64 {
+	if x != nil {
+		return x.ZohoCalls
+	}
+	return 0
+}
+
+func (x *Progress) GetOdooCalls() int64 {
+	if x != nil {
+		return x.OdooCalls
 	}
 	return 0
 }
@@ -2278,13 +2297,17 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x16image_bytes_downloaded\x18\n" +
 	" \x01(\x03R\x14imageBytesDownloaded\x12%\n" +
 	"\x0eimages_cleared\x18\v \x01(\x03R\rimagesCleared\x12(\n" +
-	"\x10image_bytes_sent\x18\f \x01(\x03R\x0eimageBytesSent\"\xb5\x01\n" +
+	"\x10image_bytes_sent\x18\f \x01(\x03R\x0eimageBytesSent\"\xf3\x01\n" +
 	"\bProgress\x12(\n" +
 	"\x05phase\x18\x01 \x01(\x0e2\x12.zohosync.v1.PhaseR\x05phase\x12\x14\n" +
 	"\x05total\x18\x02 \x01(\x03R\x05total\x12\x12\n" +
 	"\x04done\x18\x03 \x01(\x03R\x04done\x12+\n" +
 	"\x06counts\x18\x04 \x01(\v2\x13.zohosync.v1.CountsR\x06counts\x12(\n" +
-	"\x10items_per_second\x18\x05 \x01(\x01R\x0eitemsPerSecond\"\xa0\x01\n" +
+	"\x10items_per_second\x18\x05 \x01(\x01R\x0eitemsPerSecond\x12\x1d\n" +
+	"\n" +
+	"zoho_calls\x18\x06 \x01(\x03R\tzohoCalls\x12\x1d\n" +
+	"\n" +
+	"odoo_calls\x18\a \x01(\x03R\todooCalls\"\xa0\x01\n" +
 	"\tItemError\x12 \n" +
 	"\fzoho_item_id\x18\x01 \x01(\tR\n" +
 	"zohoItemId\x12\x12\n" +

@@ -180,18 +180,22 @@ class PlannedChange(_message.Message):
     def __init__(self, zoho_item_id: _Optional[str] = ..., name: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., odoo_id: _Optional[int] = ..., fields: _Optional[_Iterable[_Union[FieldChange, _Mapping]]] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Progress(_message.Message):
-    __slots__ = ["counts", "done", "items_per_second", "phase", "total"]
+    __slots__ = ["counts", "done", "items_per_second", "odoo_calls", "phase", "total", "zoho_calls"]
     COUNTS_FIELD_NUMBER: _ClassVar[int]
     DONE_FIELD_NUMBER: _ClassVar[int]
     ITEMS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    ODOO_CALLS_FIELD_NUMBER: _ClassVar[int]
     PHASE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
+    ZOHO_CALLS_FIELD_NUMBER: _ClassVar[int]
     counts: Counts
     done: int
     items_per_second: float
+    odoo_calls: int
     phase: Phase
     total: int
-    def __init__(self, phase: _Optional[_Union[Phase, str]] = ..., total: _Optional[int] = ..., done: _Optional[int] = ..., counts: _Optional[_Union[Counts, _Mapping]] = ..., items_per_second: _Optional[float] = ...) -> None: ...
+    zoho_calls: int
+    def __init__(self, phase: _Optional[_Union[Phase, str]] = ..., total: _Optional[int] = ..., done: _Optional[int] = ..., counts: _Optional[_Union[Counts, _Mapping]] = ..., items_per_second: _Optional[float] = ..., zoho_calls: _Optional[int] = ..., odoo_calls: _Optional[int] = ...) -> None: ...
 
 class Run(_message.Message):
     __slots__ = ["dry_run", "duration", "error", "error_reason", "finished_at", "id", "item_errors", "kind", "odoo_calls", "progress", "started_at", "state", "trigger", "warnings", "zoho_calls"]

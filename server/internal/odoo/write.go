@@ -1,0 +1,306 @@
+package odoo
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ImageField is the product field that holds its picture (Odoo resizes it
+// into the smaller image_* fields itself).
+const ImageField = "image_1920"
+
+// Limits on one picture write: a few pictures and a few megabytes per call
+// keep requests reasonably sized and memory flat, while still batching
+// (docs/odoo.md#images, #request-size-and-batch-limits).
+const (
+	ImageBatchCount = 10
+	ImageBatchBytes = 8 << 20
+)
+
+// ProductWrite is one product to create or update.
+type ProductWrite struct {
+	// ZohoID names the product's external id, so that a create repeated after
+	// a crash updates the product instead of duplicating it.
+	ZohoID string
+	// ID is the product's database id for an update; 0 creates the product.
+	ID int64
+	// Values to write. A create sends all of them.
+	Values map[string]any
+	// Fields (updates) are the names in Values to send, in order.
+	Fields []string
+}
+
+// Result is what a write did to one product, by its index in the input.
+type Result struct {
+	Index int
+	ID    int64 // the product's database id (new for a create)
+	// Err is nil when written; a *Refusal when Odoo refused this product;
+	// wraps ErrMissingRecord when the product no longer exists.
+	Err error
+}
+
+// Refusal is a product (or picture) Odoo refused; the rest of its call went through.
+type Refusal struct {
+	Reason string // for people, in Odoo's words
+	cause  error
+}
+
+func (r *Refusal) Error() string { return r.Reason }
+func (r *Refusal) Unwrap() error { return r.cause }
+
+func refused(reason string, cause error) *Refusal { return &Refusal{Reason: reason, cause: cause} }
+
+// column is the load() column of a field: many2one values go by database id.
+func (c *Client) column(field string) string {
+	if c.fields[field].Type == "many2one" {
+		return field + "/.id"
+	}
+	return field
+}
+
+// WriteProducts creates (ID 0) and updates products through load(), batchSize
+// rows a call: one call per batch rather than one per product. Creates key
+// their rows by external id, updates by database id ("id" and ".id" columns).
+// load() is all-or-nothing per call (docs/odoo.md#load-and-external-ids):
+// when Odoo names bad rows those products
+// are refused and the rest sent again; when a whole call faults the batch is
+// halved until the bad product is isolated. each receives the results as they
+// come, a batch at a time. The error is for the run: Odoo unreachable, or the
+// credentials gone.
+func (c *Client) WriteProducts(ctx context.Context, ps []ProductWrite, batchSize int, each func([]Result)) error {
+	var creates, updates []int
+	for i, p := range ps {
+		if p.ID == 0 {
+			creates = append(creates, i)
+		} else {
+			updates = append(updates, i)
+		}
+	}
+	createFields := func(p ProductWrite) []string { return slices.Sorted(maps.Keys(p.Values)) }
+	updateFields := func(p ProductWrite) []string { return p.Fields }
+	for _, part := range []struct {
+		idx    []int
+		keyCol string
+		key    func(ProductWrite) string
+		fields func(ProductWrite) []string
+	}{
+		{creates, "id", func(p ProductWrite) string { return XMLID(p.ZohoID) }, createFields},
+		{updates, ".id", func(p ProductWrite) string { return strconv.FormatInt(p.ID, 10) }, updateFields},
+	} {
+		// load() takes the same columns for every row of a call: one group per field set.
+		groups := map[string][]int{}
+		var order []string
+		for _, i := range part.idx {
+			k := strings.Join(part.fields(ps[i]), ",")
+			if _, seen := groups[k]; !seen {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], i)
+		}
+		for _, k := range order {
+			names := strings.Split(k, ",")
+			cols := []string{part.keyCol}
+			for _, f := range names {
+				cols = append(cols, c.column(f))
+			}
+			row := func(i int) []string {
+				r := []string{part.key(ps[i])}
+				for _, f := range names {
+					r = append(r, FormatImportValue(ps[i].Values[f]))
+				}
+				return r
+			}
+			idx := groups[k]
+			for start := 0; start < len(idx); start += batchSize {
+				batch := idx[start:min(start+batchSize, len(idx))]
+				if err := c.loadBisect(ctx, batch, cols, row, ps, each, 0); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Client) loadBisect(ctx context.Context, batch []int, cols []string, row func(int) []string, ps []ProductWrite, each func([]Result), depth int) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	rows := make([][]string, len(batch))
+	for i, idx := range batch {
+		rows[i] = row(idx)
+	}
+	res, err := c.Load(ctx, cols, rows)
+	if err != nil {
+		f, ok := rowFault(err)
+		if !ok {
+			return err
+		}
+		if len(batch) == 1 {
+			each([]Result{{Index: batch[0], ID: ps[batch[0]].ID, Err: refused("Odoo refused the product: "+f.Message(), f)}})
+			return nil
+		}
+		mid := len(batch) / 2
+		if err := c.loadBisect(ctx, batch[:mid], cols, row, ps, each, depth+1); err != nil {
+			return err
+		}
+		return c.loadBisect(ctx, batch[mid:], cols, row, ps, each, depth+1)
+	}
+	if res.IDs != nil {
+		out := make([]Result, len(batch))
+		for i, idx := range batch {
+			out[i] = Result{Index: idx, ID: res.IDs[i]}
+		}
+		each(out)
+		return nil
+	}
+	var retry []int
+	var bad []Result
+	for i, idx := range batch {
+		if msg, isBad := res.RowErr[i]; isBad {
+			bad = append(bad, Result{Index: idx, ID: ps[idx].ID, Err: refused("Odoo refused the product: "+msg, ErrValidation)})
+		} else {
+			retry = append(retry, idx)
+		}
+	}
+	if len(bad) > 0 {
+		each(bad)
+	}
+	if msg, whole := res.RowErr[-1]; whole || len(retry) == len(batch) || depth > 8 {
+		if msg == "" {
+			msg = "Odoo's import refused the batch"
+		}
+		out := make([]Result, len(retry))
+		for i, idx := range retry {
+			out[i] = Result{Index: idx, ID: ps[idx].ID, Err: refused(msg, ErrValidation)}
+		}
+		if len(out) > 0 {
+			each(out)
+		}
+		return nil
+	}
+	return c.loadBisect(ctx, retry, cols, row, ps, each, depth+1)
+}
+
+// Image is a picture to send to a product.
+type Image struct {
+	ID   int64 // the product
+	Data []byte
+}
+
+// SetImages sends pictures in one load() call; a picture Odoo refuses is
+// refused alone (the batch is split to find it). Callers keep batches within
+// ImageBatchCount and ImageBatchBytes.
+func (c *Client) SetImages(ctx context.Context, imgs []Image) ([]Result, error) {
+	idx := make([]int, len(imgs))
+	for i := range idx {
+		idx[i] = i
+	}
+	var out []Result
+	err := c.setImages(ctx, imgs, idx, &out)
+	return out, err
+}
+
+func (c *Client) setImages(ctx context.Context, imgs []Image, batch []int, out *[]Result) error {
+	rows := make([][]string, len(batch))
+	for i, idx := range batch {
+		rows[i] = []string{strconv.FormatInt(imgs[idx].ID, 10), base64.StdEncoding.EncodeToString(imgs[idx].Data)}
+	}
+	res, err := c.Load(ctx, []string{".id", ImageField}, rows)
+	if err != nil {
+		var f *Fault
+		if !asFault(err, &f) {
+			return err
+		}
+		if len(batch) == 1 {
+			*out = append(*out, Result{Index: batch[0], ID: imgs[batch[0]].ID, Err: refused("Odoo refused the image: "+f.Message(), f)})
+			return nil
+		}
+		for _, idx := range batch { // isolate the bad one
+			if err := c.setImages(ctx, imgs, []int{idx}, out); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if res.IDs != nil {
+		for _, idx := range batch {
+			*out = append(*out, Result{Index: idx, ID: imgs[idx].ID})
+		}
+		return nil
+	}
+	var retry []int
+	for i, idx := range batch {
+		if msg, bad := res.RowErr[i]; bad {
+			*out = append(*out, Result{Index: idx, ID: imgs[idx].ID, Err: refused("Odoo refused the image: "+msg, ErrValidation)})
+		} else {
+			retry = append(retry, idx)
+		}
+	}
+	if len(retry) == len(batch) {
+		for _, idx := range retry {
+			*out = append(*out, Result{Index: idx, ID: imgs[idx].ID, Err: refused("Odoo refused the images batch", ErrValidation)})
+		}
+		return nil
+	}
+	return c.setImages(ctx, imgs, retry, out)
+}
+
+// ClearImages removes the pictures of these products in one call.
+func (c *Client) ClearImages(ctx context.Context, ids []int64) ([]Result, error) {
+	err := c.Write(ctx, ids, map[string]any{ImageField: false})
+	out := make([]Result, len(ids))
+	for i, id := range ids {
+		out[i] = Result{Index: i, ID: id}
+	}
+	if err != nil {
+		var f *Fault
+		if !asFault(err, &f) {
+			return nil, err
+		}
+		for i := range out {
+			out[i].Err = refused("could not clear the Odoo image: "+f.Message(), f)
+		}
+	}
+	return out, nil
+}
+
+// Archive deactivates products, in one call when it can. A product deleted in
+// Odoo by hand gets a result wrapping ErrMissingRecord; one Odoo refuses, a
+// *Refusal.
+func (c *Client) Archive(ctx context.Context, ids []int64) ([]Result, error) {
+	out := make([]Result, len(ids))
+	for i, id := range ids {
+		out[i] = Result{Index: i, ID: id}
+	}
+	err := c.Write(ctx, ids, map[string]any{"active": false})
+	var f *Fault
+	switch {
+	case err == nil:
+		return out, nil
+	case asFault(err, &f) && len(ids) == 1 && errors.Is(f, ErrMissingRecord):
+		out[0].Err = f
+		return out, nil
+	case asFault(err, &f) && len(ids) == 1:
+		out[0].Err = refused("could not archive: "+f.Message(), f)
+		return out, nil
+	case asFault(err, &f) && f.Code == faultUserError && errors.Is(f, ErrMissingRecord):
+		// Some were deleted in Odoo by hand: archive one by one.
+		for i, id := range ids {
+			one, err := c.Archive(ctx, []int64{id})
+			if err != nil {
+				return nil, err
+			}
+			out[i].Err = one[0].Err
+		}
+		return out, nil
+	}
+	return nil, err
+}
+
+func asFault(err error, f **Fault) bool { return errors.As(err, f) }
