@@ -69,8 +69,9 @@ def run_values(run):
         "images_failed": counts.images_failed,
         "error": run.error or False,
         "error_reason": zs.reason_name(run.error_reason) or False,
-        "zoho_calls": run.zoho_calls,
-        "odoo_calls": run.odoo_calls,
+        # Progress carries the live counts mid-run; Run's are the totals once it has ended.
+        "zoho_calls": max(run.zoho_calls, run.progress.zoho_calls),
+        "odoo_calls": max(run.odoo_calls, run.progress.odoo_calls),
         "warnings": "\n".join("%s: %s" % (zs.enum_label(sync_pb2.WarningCode, w.code).upper(), w.message) for w in run.warnings) or False,
     }
     return vals

@@ -273,13 +273,15 @@ class TestZohoSync(TransactionCase):
             self.fake.run.progress.done = done
             self.fake.run.progress.counts.seen = done
             self.fake.run.progress.counts.created = done
+            self.fake.run.progress.zoho_calls = done // 10  # live in Progress; Run's stay 0 until the end
             with self._count_writes() as writes:
                 result = run.zoho_sync_poll()
             self.assertEqual(writes, [], "a poll mid-run wrote to the database")
             self.assertTrue(result["running"])
             self.assertFalse(result["stored"])
-            readings.append((result["values"]["done"], result["values"]["seen"], result["values"]["progress"]))
-        self.assertEqual(readings, [(60, 60, 30.0), (90, 90, 45.0), (120, 120, 60.0)])
+            values = result["values"]
+            readings.append((values["done"], values["seen"], values["progress"], values["zoho_calls"]))
+        self.assertEqual(readings, [(60, 60, 30.0, 6), (90, 90, 45.0, 9), (120, 120, 60.0, 12)])
         self.assertEqual(run.done, 50)  # the stored run is left as it was
         # The run ends: one poll stores it, with its failed items.
         self.fake.run.state = zsc.zohosync_client.sync_pb2.RUN_STATE_SUCCEEDED
