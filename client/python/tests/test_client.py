@@ -167,9 +167,10 @@ def test_schedule_get_and_update(fresh_server):
         assert "0.25" in str(info.value)
         assert info.value.reason == "INVALID_SCHEDULE"
         assert c.get_schedule().sync_interval_hours == 2.5
-        # Enabling gives a next run time; disable again so nothing starts.
+        # Enabling on a data directory that never synced: the scheduler waits
+        # for the first run started by hand, so there is no next run time.
         on = c.update_schedule(enabled=True)
-        assert on.enabled and zs.to_datetime(on.next_run_at) is not None
+        assert on.enabled and on.waiting_for_first_run and zs.to_datetime(on.next_run_at) is None
         assert c.status().schedule.enabled
         off = c.update_schedule(enabled=False)
         assert not off.enabled

@@ -18,7 +18,7 @@ SETTINGS_BUDGET = 0.3
 # Saving the schedule, and Test connection, each within one budget well under
 # limit_time_real (120 s by default).
 SETTINGS_TIMEOUT = 3.0
-TEST_CONNECTION_BUDGET = 20.0
+TEST_CONNECTION_BUDGET = 25.0
 
 
 class ResConfigSettings(models.TransientModel):
@@ -98,7 +98,95 @@ class ResConfigSettings(models.TransientModel):
                 zoho_sync_interval_hours=schedule.sync_interval_hours,
                 zoho_sync_full_sync_days=schedule.force_full_sync_days,
             )
+<<<<<<< HEAD
         return res
+=======
+
+        if status.HasField("current_run"):
+            run = status.current_run
+            row(
+                _("Run in progress"),
+                _(
+                    "Run %(id)s (%(kind)s): %(done)s of %(total)s items",
+                    id=run.id,
+                    kind=kinds.get(zs.enum_label(zs.sync_pb2.RunKind, run.kind)),
+                    done=run.progress.done,
+                    total=run.progress.total,
+                ),
+                "text-primary",
+            )
+        if status.HasField("last_run"):
+            run = status.last_run
+            state = zs.enum_label(zs.sync_pb2.RunState, run.state)
+            css = {"succeeded": "text-success", "partial": "text-warning"}.get(state, "text-danger")
+            text = _(
+                "Run %(id)s, %(kind)s, finished %(when)s: %(state)s",
+                id=run.id,
+                kind=kinds.get(zs.enum_label(zs.sync_pb2.RunKind, run.kind)),
+                when=when(run.finished_at),
+                state=states.get(state, state),
+            )
+            if run.error:
+                text = "%s (%s)" % (text, run.error)
+            row(_("Last run"), text, css)
+            c = run.progress.counts
+            row(
+                _("Counts"),
+                _(
+                    "%(seen)s read, %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                    "%(archived)s archived, %(failed)s failed",
+                    seen=c.seen,
+                    created=c.created,
+                    updated=c.updated,
+                    unchanged=c.unchanged,
+                    archived=c.archived,
+                    failed=c.failed,
+                ),
+            )
+        else:
+            row(_("Last run"), _("no run yet"))
+        row(
+            _("Products"),
+            _(
+                "%(tracked)s synced, %(failed)s failing",
+                tracked=status.products_tracked,
+                failed=status.products_failed,
+            ),
+            "text-danger" if status.products_failed else "",
+        )
+        if status.recent_errors:
+            items = Markup("").join(
+                Markup("<li>%s</li>") % ("%s (%s): %s" % (e.name or "?", e.zoho_item_id, e.reason))
+                for e in status.recent_errors[:5]
+            )
+            row(_("Failed items"), Markup("<ul class='mb-0 ps-3'>%s</ul>") % items, "text-danger")
+        if schedule.enabled and schedule.waiting_for_first_run:
+            row(
+                _("Scheduler"),
+                _("enabled; scheduled runs start after the first sync started by hand (Sync now)"),
+                "text-warning",
+            )
+        elif schedule.enabled:
+            row(
+                _("Scheduler"),
+                _(
+                    "enabled, next run %(when)s (%(kind)s)",
+                    when=when(schedule.next_run_at),
+                    kind=kinds.get(zs.enum_label(zs.sync_pb2.RunKind, schedule.next_run_kind)),
+                ),
+                "text-success",
+            )
+        elif schedule.disabled_reason:
+            row(
+                _("Scheduler"),
+                _("disabled by itself: %(reason)s", reason=schedule.disabled_reason),
+                "text-danger",
+            )
+        else:
+            row(_("Scheduler"), _("disabled"), "text-muted")
+        row(_("Server version"), escape(status.server_version), "text-muted")
+        return Markup("<table class='table table-sm table-borderless mb-0'>%s</table>") % Markup("").join(rows)
+>>>>>>> main
 
     def set_values(self):
         res = super().set_values()

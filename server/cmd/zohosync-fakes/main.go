@@ -1,12 +1,14 @@
 // Command zohosync-fakes runs the Zoho emulator and the Odoo double as real
-// HTTP servers for the demo and for hand testing, and can drive a whole demo:
+// HTTP servers for the demo and for trying every command by hand (README,
+// "Trying it without Zoho or Odoo"), and can drive a whole demo:
 //
 //	zohosync-fakes serve --dir DIR     start both fakes, write DIR/config, wait
 //	zohosync-fakes demo  --dir DIR     the above, then the real bin/zohosync server,
 //	                                   a run with live progress, and its status
 //
 // When DIR/odoo_config.json exists (a real Odoo), the Odoo double is not
-// started and that file is used instead.
+// started and that file is used instead. DIR/config points at the fakes'
+// ports, so it is removed when they stop.
 package main
 
 import (
@@ -51,6 +53,12 @@ func main() {
 	if err := os.MkdirAll(cfgDir, 0o755); err != nil {
 		fail(err)
 	}
+	// The config names ports that die with this process: never leave it behind.
+	defer func() {
+		if err := os.RemoveAll(cfgDir); err == nil {
+			fmt.Printf("removed %s (it pointed at the fakes, which have stopped)\n", cfgDir)
+		}
+	}()
 	em := zohotest.NewServer(zohotest.Options{PerMinuteLimit: *rpm})
 	defer em.Close()
 	em.Seed(*items, *seed)
@@ -87,12 +95,15 @@ func main() {
 	}
 	fmt.Printf("Zoho emulator: %s (%d items, %s per call)\n%s\nconfig: %s\n", em.URL, *items, *latency, odooWhere, cfgDir)
 	if mode == "serve" {
-		fmt.Println("ready; Ctrl-C stops the fakes")
+		fmt.Printf("try: bin/zohosync serve --config-dir %s --data-dir %s --no-scheduler\n", cfgDir, filepath.Join(*dir, "data"))
+		fmt.Println("ready; Ctrl-C stops the fakes (and removes the config, whose ports die with them)")
 		<-ctx.Done()
 		return
 	}
 	if err := demo(ctx, *bin, *dir, cfgDir); err != nil {
-		fail(err)
+		fmt.Fprintln(os.Stderr, "zohosync-fakes:", err)
+		_ = os.RemoveAll(cfgDir)
+		os.Exit(1)
 	}
 }
 

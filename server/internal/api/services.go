@@ -180,7 +180,7 @@ func (s *ProductService) RetryFailed(ctx context.Context, req *zv1.RetryFailedRe
 
 // Checker tests the connections (built by the app, which holds the clients).
 type Checker interface {
-	TestConnections(ctx context.Context) *zv1.TestConnectionsResponse
+	TestConnections(ctx context.Context, checks []zv1.ConnectionCheck) *zv1.TestConnectionsResponse
 	Config() *zv1.Config
 }
 
@@ -195,7 +195,7 @@ func (s *ConfigService) GetConfig(ctx context.Context, _ *zv1.GetConfigRequest) 
 	return &zv1.GetConfigResponse{Config: s.Checker.Config()}, nil
 }
 
-// TestConnections checks Zoho and Odoo.
-func (s *ConfigService) TestConnections(ctx context.Context, _ *zv1.TestConnectionsRequest) (*zv1.TestConnectionsResponse, error) {
-	return s.Checker.TestConnections(ctx), nil
+// TestConnections checks Zoho and Odoo (or the checks asked for).
+func (s *ConfigService) TestConnections(ctx context.Context, req *zv1.TestConnectionsRequest) (*zv1.TestConnectionsResponse, error) {
+	return s.Checker.TestConnections(ctx, req.GetChecks()), nil
 }

@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
@@ -51,7 +53,10 @@ type Options struct {
 	Version   string
 
 	NoScheduler bool
-	Clock       schedule.Clock // for tests
+	// AllowPlaintext lets a non-loopback listener with an API token run
+	// without TLS (behind a TLS-terminating proxy, or on a trusted network).
+	AllowPlaintext bool
+	Clock          schedule.Clock // for tests
 }
 
 // Error is a start-up problem: one line, no stack.
@@ -70,7 +75,10 @@ func Serve(ctx context.Context, o Options) error {
 	if o.Stdout == nil {
 		o.Stdout = os.Stdout
 	}
-	if err := checkListen(o.Listen, o.APIToken.IsSet()); err != nil {
+	// Everything that can refuse to start is checked before the data
+	// directory is touched: a refusal leaves nothing behind.
+	plaintextWarning, err := checkListen(o.Listen, o.APIToken.IsSet(), o.TLSCert != "", o.AllowPlaintext)
+	if err != nil {
 		return err
 	}
 	if (o.TLSCert == "") != (o.TLSKey == "") {
@@ -79,10 +87,36 @@ func Serve(ctx context.Context, o Options) error {
 	if o.DataDir == "" {
 		return &Error{"no data directory given (--data-dir)"}
 	}
+	var creds credentials.TransportCredentials
+	if o.TLSCert != "" {
+		if creds, err = credentials.NewServerTLSFromFile(o.TLSCert, o.TLSKey); err != nil {
+			return &Error{fmt.Sprintf("cannot load the TLS certificate or key: %v", err)}
+		}
+	}
 	cfg, err := config.Load(o.ConfigDir)
 	if err != nil {
 		return err
 	}
+	var schedCfg config.Schedule
+	if !o.NoScheduler {
+		if schedCfg, err = config.LoadSchedule(cfg.Dir); err != nil {
+			return err
+		}
+	}
+	lis, err := net.Listen("tcp", o.Listen)
+	if err != nil {
+		return &Error{fmt.Sprintf("cannot listen on %s: %v", o.Listen, listenCause(err))}
+	}
+	defer lis.Close()
+	if o.Metrics != "" {
+		// Only a probe: the metrics server listens again once built.
+		ml, err := net.Listen("tcp", o.Metrics)
+		if err != nil {
+			return &Error{fmt.Sprintf("cannot serve metrics on --metrics %s: %v", o.Metrics, listenCause(err))}
+		}
+		ml.Close()
+	}
+
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
 		return &Error{fmt.Sprintf("cannot create data directory %s: %v", o.DataDir, err)}
 	}
@@ -92,6 +126,9 @@ func Serve(ctx context.Context, o Options) error {
 	}
 	defer logs.Close()
 	log := logs.Logger
+	if plaintextWarning != "" {
+		log.Warn(plaintextWarning)
+	}
 	st, err := store.Open(o.DataDir, store.Options{Logger: log})
 	if err != nil {
 		return &Error{err.Error()}
@@ -105,23 +142,13 @@ func Serve(ctx context.Context, o Options) error {
 	}
 	var sched *schedule.Scheduler
 	if !o.NoScheduler {
-		sc, err := config.LoadSchedule(cfg.Dir)
-		if err != nil {
-			return err
-		}
-		notifier := schedule.NewNotifier(o.DataDir, sc.Notifications.LogFile, nil)
+		notifier := schedule.NewNotifier(o.DataDir, schedCfg.Notifications.LogFile, nil)
 		sched, err = schedule.New(schedule.Options{ConfigDir: cfg.Dir, Clock: o.Clock, Starter: eng, Store: st, Logger: log, Notifier: notifier})
 		if err != nil {
 			return err
 		}
 	}
 
-	var creds credentials.TransportCredentials
-	if o.TLSCert != "" {
-		if creds, err = credentials.NewServerTLSFromFile(o.TLSCert, o.TLSKey); err != nil {
-			return &Error{fmt.Sprintf("cannot load the TLS certificate or key: %v", err)}
-		}
-	}
 	srv := newGRPCServer(log, o.APIToken, creds, a.metrics)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(srv, hs)
@@ -139,14 +166,9 @@ func Serve(ctx context.Context, o Options) error {
 	}
 	a.metrics.grpc.InitializeMetrics(srv)
 
-	lis, err := net.Listen("tcp", o.Listen)
-	if err != nil {
-		return &Error{fmt.Sprintf("cannot listen on %s: %v", o.Listen, err)}
-	}
 	var metricsSrv *http.Server
 	if o.Metrics != "" {
 		if metricsSrv, err = a.metrics.serve(o.Metrics, log); err != nil {
-			lis.Close()
 			return err
 		}
 	}
@@ -188,23 +210,42 @@ func Serve(ctx context.Context, o Options) error {
 	return nil
 }
 
-// checkListen refuses a non-loopback address without a token: anyone who can
-// reach the port could otherwise start syncs and read the configuration.
-func checkListen(addr string, haveToken bool) error {
+// checkListen refuses a non-loopback address without a token (anyone who can
+// reach the port could start syncs and read the configuration), and one with
+// a token but without TLS (the token would travel in the clear) unless
+// allowPlaintext; then it returns the warning to log.
+func checkListen(addr string, haveToken, haveTLS, allowPlaintext bool) (string, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return &Error{fmt.Sprintf("--listen %q is not host:port", addr)}
-	}
-	if haveToken {
-		return nil
+		return "", &Error{fmt.Sprintf("--listen %q is not host:port", addr)}
 	}
 	if host == "localhost" {
-		return nil
+		return "", nil
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
+		return "", nil
 	}
-	return &Error{fmt.Sprintf("refusing to listen on %s without an API token: set %s, or listen on 127.0.0.1", addr, EnvAPIToken)}
+	switch {
+	case !haveToken:
+		return "", &Error{fmt.Sprintf("refusing to listen on %s without an API token: set %s, or listen on 127.0.0.1", addr, EnvAPIToken)}
+	case haveTLS:
+		return "", nil
+	case !allowPlaintext:
+		return "", &Error{fmt.Sprintf("refusing to listen on %s without TLS: the API token would cross the network in the clear; give --tls-cert and --tls-key (or --allow-plaintext behind a TLS proxy)", addr)}
+	}
+	return fmt.Sprintf("listening on %s without TLS (--allow-plaintext): the API token crosses the network in the clear", addr), nil
+}
+
+// listenCause says "the port is in use" rather than the syscall's words.
+func listenCause(err error) string {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return "the port is in use (another zohosync, or another program; choose another with --listen)"
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err.Error()
+	}
+	return err.Error()
 }
 
 // newGRPCServer builds the server with logging, panic recovery and (when a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,27 +126,9 @@ func (a *assembly) Config() *zv1.Config {
 	return out
 }
 
-// checkBudgets splits the time TestConnections may take between the Zoho and
-// the Odoo check: 30 s in all, or the caller's deadline less a margin, so the
-// answer arrives in time and names the check that ran out of time.
-func checkBudgets(ctx context.Context, now time.Time) (zohoBudget, odooBudget time.Duration) {
-	total := 30 * time.Second
-	if dl, ok := ctx.Deadline(); ok {
-		left := dl.Sub(now)
-		margin := min(left/10, time.Second)
-		total = min(total, left-margin)
-	}
-	total = max(total, 0)
-	return total / 2, total - total/2
-}
-
-// timedOut names a check that ran out of its budget; other errors in one line.
-func timedOut(what string, budget time.Duration, err error) string {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Sprintf("%s did not answer within %s", what, budget.Round(100*time.Millisecond))
-	}
-	return oneLine(err)
-}
+// CheckTimeout bounds each check of TestConnections: an unreachable host
+// answers "FAILED" within it instead of after every retry.
+const CheckTimeout = 10 * time.Second
 
 // zohoProduct converts a config word ("books", "inventory") to the enum.
 func zohoProduct(s string) zv1.ZohoProduct {
@@ -161,65 +144,86 @@ func zohoProducts(in []string) []zv1.ZohoProduct {
 }
 
 // TestConnections checks Zoho (token and organisation) and Odoo (login,
-// version, the fields the mapping writes), each within its share of the budget.
-func (a *assembly) TestConnections(ctx context.Context) *zv1.TestConnectionsResponse {
-	zohoBudget, odooBudget := checkBudgets(ctx, time.Now())
-	zctx, cancel := context.WithTimeout(ctx, zohoBudget)
-	defer cancel()
-	out := &zv1.TestConnectionsResponse{Zoho: &zv1.ZohoCheck{}, Odoo: &zv1.OdooCheck{}}
-	src := zoho.Source(a.cfg.Zoho.ItemSource)
-	orgs, err := a.zoho.Organizations(zctx, src)
-	switch {
-	case err != nil:
-		out.Zoho.Error = timedOut("Zoho", zohoBudget, err)
-	default:
-		found := false
-		for _, o := range orgs {
-			if o.ID == a.cfg.Zoho.OrganizationID {
-				found = true
-				out.Zoho.Ok, out.Zoho.OrganizationName, out.Zoho.Plan = true, o.Name, o.PlanName
-			}
-		}
-		if !found {
-			names := make([]string, 0, len(orgs))
-			for _, o := range orgs {
-				names = append(names, fmt.Sprintf("%s (%s)", o.ID, o.Name))
-			}
-			out.Zoho.Error = fmt.Sprintf("organisation %s (organization_id in zoho_config.json) is not one this token can see; it can see: %v", a.cfg.Zoho.OrganizationID, names)
-		}
-		out.Zoho.CallsRemainingToday = a.zoho.Stats().QuotaLeft
+// version, the fields the mapping writes), each within CheckTimeout; no
+// checks named means all.
+func (a *assembly) TestConnections(ctx context.Context, checks []zv1.ConnectionCheck) *zv1.TestConnectionsResponse {
+	out := &zv1.TestConnectionsResponse{}
+	all := len(checks) == 0
+	if all || slices.Contains(checks, zv1.ConnectionCheck_CONNECTION_CHECK_ZOHO) {
+		out.Zoho = a.checkZoho(ctx)
 	}
-	ctx, cancelOdoo := context.WithTimeout(ctx, odooBudget)
-	defer cancelOdoo()
-	oc := a.newOdoo()
-	if err := oc.Login(ctx); err != nil {
-		out.Odoo.Error = timedOut("Odoo", odooBudget, err)
+	if all || slices.Contains(checks, zv1.ConnectionCheck_CONNECTION_CHECK_ODOO) {
+		out.Odoo = a.checkOdoo(ctx)
+	}
+	return out
+}
+
+func (a *assembly) checkZoho(ctx context.Context) *zv1.ZohoCheck {
+	ctx, cancel := context.WithTimeout(ctx, CheckTimeout)
+	defer cancel()
+	out := &zv1.ZohoCheck{}
+	orgs, err := a.zoho.Organizations(ctx, zoho.Source(a.cfg.Zoho.ItemSource))
+	if err != nil {
+		out.Error = timeoutText(ctx, err)
 		return out
 	}
-	out.Odoo.ServerVersion, out.Odoo.Uid = oc.Version().Full, oc.UID()
+	for _, o := range orgs {
+		if o.ID == a.cfg.Zoho.OrganizationID {
+			out.Ok, out.OrganizationName, out.Plan = true, o.Name, o.PlanName
+		}
+	}
+	if !out.Ok {
+		names := make([]string, 0, len(orgs))
+		for _, o := range orgs {
+			names = append(names, fmt.Sprintf("%s (%s)", o.ID, o.Name))
+		}
+		out.Error = fmt.Sprintf("organisation %s (organization_id in zoho_config.json) is not one this token can see; it can see: %v", a.cfg.Zoho.OrganizationID, names)
+	}
+	out.CallsRemainingToday = a.zoho.Stats().QuotaLeft
+	return out
+}
+
+func (a *assembly) checkOdoo(ctx context.Context) *zv1.OdooCheck {
+	ctx, cancel := context.WithTimeout(ctx, CheckTimeout)
+	defer cancel()
+	out := &zv1.OdooCheck{}
+	oc := a.newOdoo()
+	if err := oc.Login(ctx); err != nil {
+		out.Error = timeoutText(ctx, err)
+		return out
+	}
+	out.ServerVersion, out.Uid = oc.Version().Full, oc.UID()
 	fields, err := oc.ProductFields(ctx)
 	if err != nil {
-		out.Odoo.Error = timedOut("Odoo", odooBudget, err)
+		out.Error = timeoutText(ctx, err)
 		return out
 	}
 	units, err := oc.Units(ctx)
 	if err != nil {
-		out.Odoo.Error = oneLine(err)
+		out.Error = timeoutText(ctx, err)
 		return out
 	}
 	d := odoo.DialectFor(oc.Version(), fields)
-	out.Odoo.StockInstalled = d.StorableByFlag || d.StorableByType
+	out.StockInstalled = d.StorableByFlag || d.StorableByType
 	mp, err := mapping.New(a.cfg.Mapping, fields, d, units, nil)
 	if err != nil {
-		out.Odoo.Error = err.Error()
+		out.Error = err.Error()
 		return out
 	}
-	out.Odoo.Fields = mp.Fields()
+	out.Fields = mp.Fields()
 	for _, w := range mp.Warnings {
-		out.Odoo.Warnings = append(out.Odoo.Warnings, w.Message)
+		out.Warnings = append(out.Warnings, w.Message)
 	}
-	out.Odoo.Ok = true
+	out.Ok = true
 	return out
+}
+
+// timeoutText is a check's error, saying so when the check ran out of time.
+func timeoutText(ctx context.Context, err error) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Sprintf("no answer within %s: %s", CheckTimeout, oneLine(err))
+	}
+	return oneLine(err)
 }
 
 func oneLine(err error) string {

@@ -68,19 +68,3 @@ func TestLogFileThatCannotBeOpenedIsAStartUpError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
-
-func TestCheckListen(t *testing.T) {
-	cases := []struct {
-		addr  string
-		token bool
-		ok    bool
-	}{
-		{"127.0.0.1:50051", false, true}, {"localhost:1", false, true}, {"[::1]:1", false, true},
-		{"0.0.0.0:50051", false, false}, {"10.0.0.5:1", false, false}, {"0.0.0.0:50051", true, true}, {"nonsense", true, false},
-	}
-	for _, tc := range cases {
-		if err := checkListen(tc.addr, tc.token); (err == nil) != tc.ok {
-			t.Errorf("checkListen(%q, token=%v) = %v", tc.addr, tc.token, err)
-		}
-	}
-}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"maps"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +22,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "serve", "serve --config-dir DIR --data-dir DIR [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--metrics HOST:PORT]")
+	fs := newFlags(io, "serve", "serve --config-dir DIR --data-dir DIR [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--metrics HOST:PORT] [--no-scheduler]")
 	o := app.Options{Stderr: io.Stderr, Stdout: io.Stdout, Version: io.Version}
 	fs.StringVar(&o.ConfigDir, "config-dir", "config", "directory with zoho_config.json, odoo_config.json, field_mapping.json, sync_schedule.json")
 	fs.StringVar(&o.DataDir, "data-dir", "data", "directory for state (Badger), logs and the image cache")
@@ -30,15 +32,16 @@ func cmdServe(ctx context.Context, io IO, args []string) int {
 	fs.StringVar(&o.Metrics, "metrics", "", "address to serve Prometheus metrics on (e.g. 127.0.0.1:9464); off when empty")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	noSched := fs.Bool("no-scheduler", false, "do not start scheduled runs (runs start only through the API)")
-	if pos, err := parse(fs, args); err != nil || len(pos) > 0 {
-		if err == nil {
-			fmt.Fprintf(io.Stderr, "zohosync serve: unexpected argument %q\n", pos[0])
-		}
-		return ExitPartial
+	fs.BoolVar(&o.AllowPlaintext, "allow-plaintext", false, "allow a non-loopback --listen without TLS (behind a TLS proxy); logged as a warning")
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return fs.fail(fmt.Sprintf("unexpected argument %q", pos[0]))
 	}
 	if err := o.LogLevel.UnmarshalText([]byte(*level)); err != nil {
-		fmt.Fprintf(io.Stderr, "zohosync serve: --log-level %q is not debug, info, warn or error\n", *level)
-		return ExitPartial
+		return fs.fail(fmt.Sprintf("--log-level takes debug, info, warn or error, not %q", *level))
 	}
 	o.NoScheduler = *noSched
 	o.APIToken = config.NewSecret(io.Getenv(EnvAPIToken))
@@ -69,8 +72,8 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "status", "status [--json]")
 	var c conn
 	c.register(fs, io)
-	if _, err := parse(fs, args); err != nil {
-		return ExitPartial
+	if _, code, ok := fs.parse(args); !ok {
+		return code
 	}
 	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
 		st, err := zv1.NewSyncServiceClient(gc).GetStatus(ctx, &zv1.GetStatusRequest{})
@@ -87,8 +90,8 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 			fmt.Fprintf(w, "running: run %s (%s sync%s), %s\n", r.GetId(), schedule.KindName(r.GetKind()), dryText(r.GetDryRun()), progressText(r.GetProgress()))
 		}
 		if r := st.GetLastRun(); r != nil {
-			fmt.Fprintf(w, "last run: %s at %s (%s sync, %s), took %s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
-				schedule.KindName(r.GetKind()), schedule.StateName(r.GetState()), r.GetDuration().AsDuration().Round(10*time.Millisecond))
+			fmt.Fprintf(w, "last run: %s at %s (%s sync%s, %s), took %s\n", r.GetId(), r.GetStartedAt().AsTime().Local().Format("2006-01-02 15:04:05"),
+				schedule.KindName(r.GetKind()), dryText(r.GetDryRun()), schedule.StateName(r.GetState()), r.GetDuration().AsDuration().Round(10*time.Millisecond))
 			cn := r.GetProgress().GetCounts()
 			fmt.Fprintf(w, "  added %d, updated %d, unchanged %d, archived %d, failed %d\n", cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed())
 			if cn.GetImagesDownloaded()+cn.GetImagesUnchanged()+cn.GetImagesFailed()+cn.GetImagesCleared() > 0 {
@@ -99,7 +102,7 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 				fmt.Fprintf(w, "  error: %s\n", r.GetError())
 			}
 		} else {
-			fmt.Fprintln(w, "last run: none yet (zohosync run-now)")
+			fmt.Fprintln(w, "last run: none yet (zohosync test-connections, then zohosync run-now --dry-run, then zohosync run-now)")
 		}
 		if r := st.GetLastSuccessfulRun(); r != nil && r.GetId() != st.GetLastRun().GetId() {
 			fmt.Fprintf(w, "last successful run: %s at %s\n", r.GetId(), r.GetFinishedAt().AsTime().Local().Format("2006-01-02 15:04:05"))
@@ -108,22 +111,8 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 		for _, e := range st.GetRecentErrors() {
 			fmt.Fprintf(w, "  %s %q: %s\n", e.GetZohoItemId(), e.GetName(), e.GetReason())
 		}
-		sc := st.GetSchedule()
-		sched := "disabled"
-		if sc.GetEnabled() {
-			sched = "enabled"
-			if t := sc.GetNextRunAt(); t != nil {
-				sched += fmt.Sprintf(", next %s sync at %s", schedule.KindName(sc.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
-			}
-		}
-		fmt.Fprintf(w, "scheduler: %s\n", sched)
-		if r := sc.GetDisabledReason(); r != "" {
-			fmt.Fprintf(w, "  %s\n", r)
-		}
-		if n := sc.GetConsecutiveFailures(); n > 0 {
-			fmt.Fprintf(w, "  failed scheduled runs in a row: %d\n", n)
-		}
-		if t := sc.GetLastFullSyncAt(); t != nil {
+		printSchedule(io, st.GetSchedule())
+		if t := st.GetSchedule().GetLastFullSyncAt(); t != nil {
 			fmt.Fprintf(w, "last full sync: %s\n", t.AsTime().Local().Format("2006-01-02 15:04:05"))
 		}
 		return ExitOK, nil
@@ -139,13 +128,13 @@ func cmdConfig(ctx context.Context, io IO, args []string) int {
 	interval := fs.Float64("interval", 0, "hours between scheduled syncs (at least 0.25)")
 	fullDays := fs.Int("full-sync-days", -1, "force a full sync when the last one is older than this many days (0 = never)")
 	maxErr := fs.Int("max-errors", 0, "disable the scheduler after this many failed runs in a row")
-	if _, err := parse(fs, args); err != nil {
-		return ExitPartial
+	if _, code, ok := fs.parse(args); !ok {
+		return code
 	}
 	if *enable && *disable {
-		fmt.Fprintln(io.Stderr, "zohosync config: --enable and --disable contradict each other")
-		return ExitPartial
+		return fs.fail("--enable and --disable contradict each other")
 	}
+	c.fieldFlags = map[string]string{"sync_interval_hours": "--interval", "force_full_sync_days": "--full-sync-days", "max_consecutive_errors": "--max-errors"}
 	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
 		want := &zv1.Schedule{}
 		var mask []string
@@ -229,26 +218,46 @@ func printSchedule(io IO, s *zv1.Schedule) {
 	if s.GetEnabled() {
 		state = "enabled"
 	}
-	fmt.Fprintf(w, "schedule: %s, every %g hours, full sync every %d days, disable after %d failures in a row\n",
-		state, s.GetSyncIntervalHours(), s.GetForceFullSyncDays(), s.GetMaxConsecutiveErrors())
+	if s.GetSyncIntervalHours() == 0 { // no scheduler at all: only the reason means anything
+		fmt.Fprintf(w, "schedule: none (%s)\n", s.GetDisabledReason())
+		return
+	}
+	full := fmt.Sprintf("full sync every %d days", s.GetForceFullSyncDays())
+	if s.GetForceFullSyncDays() == 0 {
+		full = "no forced full syncs"
+	}
+	fmt.Fprintf(w, "schedule: %s, every %g hours, %s, disable after %d failures in a row\n",
+		state, s.GetSyncIntervalHours(), full, s.GetMaxConsecutiveErrors())
+	if s.GetEnabled() && s.GetWaitingForFirstRun() {
+		fmt.Fprintln(w, "  waiting for the first sync started by hand: nothing runs on schedule until one succeeds (zohosync run-now)")
+	}
+	if n := s.GetConsecutiveFailures(); n > 0 {
+		fmt.Fprintf(w, "  failed scheduled runs in a row: %d\n", n)
+	}
 	if t := s.GetNextRunAt(); t != nil {
 		fmt.Fprintf(w, "  next run: %s sync at %s\n", schedule.KindName(s.GetNextRunKind()), t.AsTime().Local().Format("2006-01-02 15:04:05"))
 	}
 	if r := s.GetDisabledReason(); r != "" {
 		fmt.Fprintf(w, "  %s\n", r)
 	}
-	fmt.Fprintf(w, "  notifications: %s\n", s.GetNotificationsLogFile())
+	if f := s.GetNotificationsLogFile(); f != "" {
+		fmt.Fprintf(w, "  notifications: %s\n", f)
+	}
 }
 
 func cmdRuns(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "runs", "runs [--limit N] [--page-token T] [--json]")
 	var c conn
 	c.register(fs, io)
-	limit := fs.Int("limit", 20, "runs to show (at most 200)")
+	limit := fs.Int("limit", 20, "runs to show, 1 to 200")
 	token := fs.String("page-token", "", "continue from a previous page")
-	if _, err := parse(fs, args); err != nil {
-		return ExitPartial
+	if _, code, ok := fs.parse(args); !ok {
+		return code
 	}
+	if *limit < 1 || *limit > 200 {
+		return fs.fail(fmt.Sprintf("--limit must be between 1 and 200, not %d", *limit))
+	}
+	c.fieldFlags = map[string]string{"page_size": "--limit", "page_token": "--page-token"}
 	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
 		resp, err := zv1.NewSyncServiceClient(gc).ListRuns(ctx, &zv1.ListRunsRequest{PageSize: int32(*limit), PageToken: *token})
 		if err != nil {
@@ -256,6 +265,14 @@ func cmdRuns(ctx context.Context, io IO, args []string) int {
 		}
 		if c.json {
 			printJSON(io.Stdout, resp)
+			return ExitOK, nil
+		}
+		if len(resp.GetRuns()) == 0 {
+			if *token != "" {
+				fmt.Fprintln(io.Stdout, "no more runs")
+			} else {
+				fmt.Fprintln(io.Stdout, "no runs yet (zohosync run-now starts one)")
+			}
 			return ExitOK, nil
 		}
 		fmt.Fprintf(io.Stdout, "%-5s %-19s %-12s %-9s %-26s %7s %7s %7s %7s %7s %9s\n", "RUN", "STARTED", "KIND", "TRIGGER", "STATE", "CREATED", "UPDATED", "SAME", "ARCHIVED", "FAILED", "DURATION")
@@ -289,11 +306,18 @@ func cmdProducts(ctx context.Context, io IO, args []string) int {
 	failed := fs.Bool("failed", false, "only items whose last sync failed")
 	archived := fs.Bool("archived", false, "only archived products")
 	synced := fs.Bool("synced", false, "only synced products")
-	limit := fs.Int("limit", 50, "products to show (at most 500)")
+	limit := fs.Int("limit", 50, "products to show, 1 to 500")
 	token := fs.String("page-token", "", "continue from a previous page")
-	if _, err := parse(fs, args); err != nil {
-		return ExitPartial
+	if _, code, ok := fs.parse(args); !ok {
+		return code
 	}
+	if *limit < 1 || *limit > 500 {
+		return fs.fail(fmt.Sprintf("--limit must be between 1 and 500, not %d", *limit))
+	}
+	if n := countTrue(*failed, *archived, *synced); n > 1 {
+		return fs.fail("--failed, --archived and --synced exclude each other: give one")
+	}
+	c.fieldFlags = map[string]string{"page_size": "--limit", "page_token": "--page-token"}
 	filter := zv1.ProductFilter_PRODUCT_FILTER_UNSPECIFIED
 	switch {
 	case *failed:
@@ -310,6 +334,21 @@ func cmdProducts(ctx context.Context, io IO, args []string) int {
 		}
 		if c.json {
 			printJSON(io.Stdout, resp)
+			return ExitOK, nil
+		}
+		if len(resp.GetProducts()) == 0 {
+			switch {
+			case *token != "":
+				fmt.Fprintln(io.Stdout, "no more products")
+			case *failed:
+				fmt.Fprintln(io.Stdout, "no failed products")
+			case *archived:
+				fmt.Fprintln(io.Stdout, "no archived products")
+			case *synced:
+				fmt.Fprintln(io.Stdout, "no synced products yet")
+			default:
+				fmt.Fprintln(io.Stdout, "no products tracked yet (zohosync run-now syncs them)")
+			}
 			return ExitOK, nil
 		}
 		fmt.Fprintf(io.Stdout, "%-20s %8s %-9s %-19s %-20s %s\n", "ZOHO ITEM", "ODOO ID", "STATE", "LAST SYNC", "SKU", "NAME / ERROR")
@@ -336,11 +375,20 @@ func cmdProduct(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "product", "product ZOHO_ITEM_ID | --odoo-id ID [--json]")
 	var c conn
 	c.register(fs, io)
-	odooID := fs.Int64("odoo-id", 0, "find by Odoo product id")
-	pos, err := parse(fs, args)
-	if err != nil || (len(pos) != 1 && *odooID == 0) {
-		fs.Usage()
-		return ExitPartial
+	odooID := fs.Int64("odoo-id", 0, "find by Odoo product `id`")
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
+	}
+	switch {
+	case len(pos) > 1:
+		return fs.fail("give one Zoho item id")
+	case len(pos) == 1 && *odooID != 0:
+		return fs.fail("give a Zoho item id or --odoo-id, not both")
+	case len(pos) == 0 && *odooID == 0:
+		return fs.fail("give a Zoho item id, or --odoo-id ID")
+	case *odooID < 0:
+		return fs.fail(fmt.Sprintf("--odoo-id must be a positive Odoo product id, not %d", *odooID))
 	}
 	req := &zv1.GetProductRequest{}
 	if *odooID != 0 {
@@ -353,7 +401,11 @@ func cmdProduct(ctx context.Context, io IO, args []string) int {
 		if err != nil {
 			return 0, err
 		}
-		printJSON(io.Stdout, resp.GetProduct())
+		if c.json {
+			printJSON(io.Stdout, resp.GetProduct())
+		} else {
+			printProduct(io.Stdout, resp.GetProduct())
+		}
 		return ExitOK, nil
 	})
 }
@@ -362,9 +414,12 @@ func cmdCancel(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "cancel", "cancel [RUN]")
 	var c conn
 	c.register(fs, io)
-	pos, err := parse(fs, args)
-	if err != nil || len(pos) > 1 {
-		return ExitPartial
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 1 {
+		return fs.fail("give at most one run id")
 	}
 	id := ""
 	if len(pos) == 1 {
@@ -388,35 +443,94 @@ func cmdTestConnections(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "test-connections", "test-connections [--json]")
 	var c conn
 	c.register(fs, io)
-	if _, err := parse(fs, args); err != nil {
-		return ExitPartial
+	if _, code, ok := fs.parse(args); !ok {
+		return code
 	}
+	// One call per check, so that each result shows as soon as it is known;
+	// the server gives each check at most 10 s.
 	return c.call(ctx, io, func(ctx context.Context, gc *grpc.ClientConn) (int, error) {
-		resp, err := zv1.NewConfigServiceClient(gc).TestConnections(ctx, &zv1.TestConnectionsRequest{})
+		cl := zv1.NewConfigServiceClient(gc)
+		w := io.Stdout
+		all := &zv1.TestConnectionsResponse{}
+		if !c.json {
+			fmt.Fprint(w, "zoho: checking the token and the organisation… ")
+		}
+		resp, err := cl.TestConnections(ctx, &zv1.TestConnectionsRequest{Checks: []zv1.ConnectionCheck{zv1.ConnectionCheck_CONNECTION_CHECK_ZOHO}})
 		if err != nil {
+			if !c.json {
+				fmt.Fprintln(w)
+			}
 			return 0, err
 		}
-		if c.json {
-			printJSON(io.Stdout, resp)
-		} else {
-			z, o := resp.GetZoho(), resp.GetOdoo()
-			if z.GetOk() {
-				fmt.Fprintf(io.Stdout, "zoho: OK — organisation %q, plan %s\n", z.GetOrganizationName(), z.GetPlan())
+		all.Zoho = resp.GetZoho()
+		if !c.json {
+			if z := all.GetZoho(); z.GetOk() {
+				fmt.Fprintf(w, "OK — organisation %q, plan %s\n", z.GetOrganizationName(), z.GetPlan())
 			} else {
-				fmt.Fprintf(io.Stdout, "zoho: FAILED — %s\n", z.GetError())
+				fmt.Fprintf(w, "FAILED — %s\n", z.GetError())
 			}
-			if o.GetOk() {
-				fmt.Fprintf(io.Stdout, "odoo: OK — version %s, uid %d, writes %s\n", o.GetServerVersion(), o.GetUid(), strings.Join(o.GetFields(), ", "))
-				for _, w := range o.GetWarnings() {
-					fmt.Fprintf(io.Stdout, "  warning: %s\n", w)
-				}
-			} else {
-				fmt.Fprintf(io.Stdout, "odoo: FAILED — %s\n", o.GetError())
-			}
+			fmt.Fprint(w, "odoo: checking the login, version and fields… ")
 		}
-		if !resp.GetZoho().GetOk() || !resp.GetOdoo().GetOk() {
+		resp, err = cl.TestConnections(ctx, &zv1.TestConnectionsRequest{Checks: []zv1.ConnectionCheck{zv1.ConnectionCheck_CONNECTION_CHECK_ODOO}})
+		if err != nil {
+			if !c.json {
+				fmt.Fprintln(w)
+			}
+			return 0, err
+		}
+		all.Odoo = resp.GetOdoo()
+		if c.json {
+			printJSON(w, all)
+		} else if o := all.GetOdoo(); o.GetOk() {
+			fmt.Fprintf(w, "OK — version %s, uid %d, writes %s\n", o.GetServerVersion(), o.GetUid(), strings.Join(o.GetFields(), ", "))
+			for _, wn := range o.GetWarnings() {
+				fmt.Fprintf(w, "  warning: %s\n", wn)
+			}
+		} else {
+			fmt.Fprintf(w, "FAILED — %s\n", o.GetError())
+		}
+		if !all.GetZoho().GetOk() || !all.GetOdoo().GetOk() {
 			return ExitFailed, nil
 		}
 		return ExitOK, nil
 	})
+}
+
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// printProduct shows one product as text, like the other commands.
+func printProduct(w io.Writer, p *zv1.Product) {
+	fmt.Fprintf(w, "zoho item %s: %s\n", p.GetZohoItemId(), p.GetName())
+	odoo := "none yet"
+	if p.GetOdooId() != 0 {
+		odoo = strconv.FormatInt(p.GetOdooId(), 10)
+	}
+	fmt.Fprintf(w, "  odoo product: %s\n", odoo)
+	fmt.Fprintf(w, "  state:        %s\n", strings.ToLower(strings.TrimPrefix(p.GetState().String(), "PRODUCT_STATE_")))
+	if p.GetSku() != "" {
+		fmt.Fprintf(w, "  sku:          %s\n", p.GetSku())
+	}
+	if l := p.GetLinkedBy(); l != zv1.LinkedBy_LINKED_BY_UNSPECIFIED {
+		fmt.Fprintf(w, "  linked by:    %s\n", strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(l.String(), "LINKED_BY_")), "_", " "))
+	}
+	if t := p.GetLastSyncedAt(); t != nil {
+		fmt.Fprintf(w, "  last synced:  %s (run %s)\n", t.AsTime().Local().Format("2006-01-02 15:04:05"), p.GetLastRunId())
+	}
+	if p.GetImageMd5() != "" {
+		fmt.Fprintf(w, "  image:        md5 %s\n", p.GetImageMd5())
+	}
+	if e := p.GetLastError(); e != "" {
+		fmt.Fprintf(w, "  last error:   %s (failed %d times in a row)\n", e, p.GetFailures())
+	}
+	if e := p.GetImageError(); e != "" {
+		fmt.Fprintf(w, "  image error:  %s\n", e)
+	}
 }

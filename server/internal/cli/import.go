@@ -13,8 +13,8 @@ import (
 	"github.com/zohosync/zohosync/server/internal/zoho"
 )
 
-// seedState is the Python tool's data/product_sync_data.json.
-type seedState struct {
+// pythonState is the Python tool's data/product_sync_data.json (docs/python-tool.md#state-file).
+type pythonState struct {
 	LastSync string `json:"last_sync"`
 	Products map[string]struct {
 		OdooID       json.Number `json:"odoo_id"`
@@ -27,22 +27,24 @@ func cmdImportState(_ context.Context, io IO, args []string) int {
 	fs := newFlags(io, "import-state", "import-state FILE --data-dir DIR [--overwrite]")
 	dataDir := fs.String("data-dir", "data", "the server's data directory (the server must be stopped)")
 	overwrite := fs.Bool("overwrite", false, "replace items zohosync already tracks (default: keep them)")
-	pos, err := parse(fs, args)
-	if err != nil || len(pos) != 1 {
-		fs.Usage()
-		return ExitPartial
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return fs.fail("give the Python tool's state file, e.g. data/product_sync_data.json")
 	}
 	data, err := os.ReadFile(pos[0])
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "zohosync import-state: cannot read %s: %v\n", pos[0], err)
 		return ExitFailed
 	}
-	var seed seedState
-	if err := json.Unmarshal(data, &seed); err != nil {
+	var state pythonState
+	if err := json.Unmarshal(data, &state); err != nil {
 		fmt.Fprintf(io.Stderr, "zohosync import-state: %s is not the Python tool's state file: %v\n", pos[0], err)
 		return ExitFailed
 	}
-	if seed.Products == nil {
+	if state.Products == nil {
 		fmt.Fprintf(io.Stderr, "zohosync import-state: %s has no \"products\" object\n", pos[0])
 		return ExitFailed
 	}
@@ -52,8 +54,8 @@ func cmdImportState(_ context.Context, io IO, args []string) int {
 		return ExitFailed
 	}
 	defer st.Close()
-	ids := make([]string, 0, len(seed.Products))
-	for id := range seed.Products {
+	ids := make([]string, 0, len(state.Products))
+	for id := range state.Products {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
@@ -67,7 +69,7 @@ func cmdImportState(_ context.Context, io IO, args []string) int {
 		}
 		var batch []store.ItemState
 		for _, id := range chunk {
-			p := seed.Products[id]
+			p := state.Products[id]
 			odooID, err := strconv.ParseInt(p.OdooID.String(), 10, 64)
 			if err != nil || odooID <= 0 {
 				skipped++
@@ -77,13 +79,13 @@ func cmdImportState(_ context.Context, io IO, args []string) int {
 				kept++
 				continue
 			}
-			// No checksum: the seed's checksums use another algorithm, so the
+			// No checksum: the Python tool's checksums use another algorithm (docs/python-tool.md#state-file), so the
 			// first run compares each product with Odoo and writes only what differs.
 			item := store.ItemState{ZohoID: id, OdooID: odooID, State: store.StateSynced, LinkedBy: "imported"}
 			if t, err := zoho.ParseTime(p.LastModified); err == nil {
 				item.ZohoModified = t
 			}
-			if t, err := time.Parse("2006-01-02T15:04:05", seed.LastSync); err == nil {
+			if t, err := time.Parse("2006-01-02T15:04:05", state.LastSync); err == nil {
 				item.LastSyncedAt = t
 			}
 			batch = append(batch, item)

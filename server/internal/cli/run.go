@@ -15,7 +15,9 @@ import (
 	"github.com/zohosync/zohosync/server/internal/schedule"
 )
 
-var jsonOpts = protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: false}
+// jsonOpts: every field, false and zero included, so scripts need not know
+// which values proto3 leaves out.
+var jsonOpts = protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true}
 
 func printJSON(w io.Writer, m proto.Message) {
 	b, _ := jsonOpts.Marshal(m)
@@ -28,8 +30,8 @@ func cmdRunNow(ctx context.Context, io IO, args []string) int {
 	c.register(fs, io)
 	full := fs.Bool("full", false, "full sync: re-check every item against Odoo and archive products whose item vanished")
 	dry := fs.Bool("dry-run", false, "show what would change, per product and field, and write nothing")
-	if _, err := parse(fs, args); err != nil {
-		return ExitPartial
+	if _, code, ok := fs.parse(args); !ok {
+		return code
 	}
 	kind := zv1.RunKind_RUN_KIND_SMART
 	if *full {
@@ -52,8 +54,8 @@ func cmdRetryFailed(ctx context.Context, io IO, args []string) int {
 	var c conn
 	c.register(fs, io)
 	dry := fs.Bool("dry-run", false, "show what would change and write nothing")
-	if _, err := parse(fs, args); err != nil {
-		return ExitPartial
+	if _, code, ok := fs.parse(args); !ok {
+		return code
 	}
 	return startAndFollow(ctx, io, &c, func(_ zv1.SyncServiceClient) (string, error) {
 		gc, err := c.dial()
@@ -76,10 +78,12 @@ func cmdWatch(ctx context.Context, io IO, args []string) int {
 	fs := newFlags(io, "watch", "watch [RUN] [--json]")
 	var c conn
 	c.register(fs, io)
-	pos, err := parse(fs, args)
-	if err != nil || len(pos) > 1 {
-		fs.Usage()
-		return ExitPartial
+	pos, code, ok := fs.parse(args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 1 {
+		return fs.fail("give at most one run id")
 	}
 	id := ""
 	if len(pos) == 1 {

@@ -70,3 +70,59 @@ func TestBytesText(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintSchedule(t *testing.T) {
+	cases := []struct {
+		name string
+		s    *zv1.Schedule
+		want []string
+		not  []string
+	}{
+		{"no scheduler", &zv1.Schedule{DisabledReason: "this server runs without a scheduler (serve --no-scheduler)"},
+			[]string{"schedule: none (this server runs without a scheduler (serve --no-scheduler))"}, []string{"every 0 hours"}},
+		{"waiting", &zv1.Schedule{Enabled: true, SyncIntervalHours: 4, ForceFullSyncDays: 7, MaxConsecutiveErrors: 5, WaitingForFirstRun: true},
+			[]string{"schedule: enabled, every 4 hours, full sync every 7 days", "waiting for the first sync started by hand"}, []string{"next run"}},
+		{"disabled, no full syncs", &zv1.Schedule{SyncIntervalHours: 6, MaxConsecutiveErrors: 3, ConsecutiveFailures: 3, DisabledReason: "disabled after 3 failed"},
+			[]string{"schedule: disabled, every 6 hours, no forced full syncs", "failed scheduled runs in a row: 3", "disabled after 3 failed"}, []string{"waiting"}},
+	}
+	for _, tc := range cases {
+		var out bytes.Buffer
+		printSchedule(IO{Stdout: &out}, tc.s)
+		for _, w := range tc.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%s: %q lacks %q", tc.name, out.String(), w)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(out.String(), n) {
+				t.Errorf("%s: %q has %q", tc.name, out.String(), n)
+			}
+		}
+	}
+}
+
+func TestFlagMistakesAreOneLine(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"config", "--interval", "abc"}, ExitPartial, `zohosync config: --interval takes a number, not "abc" (see zohosync config --help)` + "\n"},
+		{[]string{"runs", "--limit", "9999999999999999999999"}, ExitPartial, "--limit 9999999999999999999999 is out of range"},
+		{[]string{"status", "--json=maybe"}, ExitPartial, `--json takes true or false (or nothing), not "maybe"`},
+		{[]string{"--server"}, ExitPartial, "--server needs a value"},
+		{[]string{"status", "--server", "http://h:1"}, ExitFailed, "--server takes host:port, not a URL: use --server h:1\n"},
+	}
+	for _, tc := range cases {
+		var out, errb bytes.Buffer
+		code := Main(t.Context(), IO{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, tc.args)
+		if code != tc.code || out.Len() != 0 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d and one line with %q", tc.args, code, out.String(), errb.String(), tc.code, tc.want)
+		}
+	}
+	var out bytes.Buffer
+	if code := Main(t.Context(), IO{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}, []string{"product", "--help"}); code != ExitOK ||
+		strings.Count(out.String(), "Usage:") != 1 || !strings.Contains(out.String(), "--odoo-id ID") {
+		t.Errorf("product --help: exit %d\n%s", code, out.String())
+	}
+}

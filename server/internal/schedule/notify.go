@@ -11,7 +11,7 @@ import (
 )
 
 // Notifier appends one line per run summary and per escalation to the
-// notifications log (the seed's logs/sync_notifications.log).
+// notifications log (the Python tool's logs/sync_notifications.log; docs/python-tool.md#files).
 type Notifier struct {
 	mu   sync.Mutex
 	base string
@@ -53,7 +53,8 @@ func (n *Notifier) Path() string {
 	return n.path
 }
 
-// Run writes a run's summary line.
+// Run writes a run's summary line: ERROR for a failed run, WARNING for one
+// that finished with failed items, INFO otherwise (a cancelled run included).
 func (n *Notifier) Run(r *zv1.Run) {
 	c := r.GetProgress().GetCounts()
 	line := fmt.Sprintf("run %s %s%s (%s) %s: created %d, updated %d, unchanged %d, archived %d, failed %d in %s",
@@ -62,7 +63,14 @@ func (n *Notifier) Run(r *zv1.Run) {
 	if r.GetError() != "" {
 		line += "; error: " + r.GetError()
 	}
-	n.write("INFO", line)
+	level := "INFO"
+	switch r.GetState() {
+	case zv1.RunState_RUN_STATE_FAILED:
+		level = "ERROR"
+	case zv1.RunState_RUN_STATE_PARTIAL:
+		level = "WARNING"
+	}
+	n.write(level, line)
 }
 
 // Escalation writes an escalation line.

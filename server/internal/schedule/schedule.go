@@ -1,5 +1,5 @@
-// Package schedule is the server's built-in scheduler (the seed's
-// product_sync_scheduler): a smart sync every interval, a full sync when the
+// Package schedule is the server's built-in scheduler (as the Python tool's
+// product_sync_scheduler; docs/python-tool.md#schedule): a smart sync every interval, a full sync when the
 // last full one is older than force_full_sync_days, and self-disabling after
 // max_consecutive_errors failed scheduled runs in a row. Next-run times come
 // from the runs recorded in the store, so a restart neither skips nor doubles a run.
@@ -76,6 +76,9 @@ type Scheduler struct {
 	wake      chan struct{}
 	runs      <-chan *zv1.Run // the engine's run starts and ends
 	unfollow  func()
+	// firstRunPending: no run has succeeded on this data directory yet, so
+	// nothing is scheduled until someone runs the first sync by hand.
+	firstRunPending bool
 }
 
 // Options configure a scheduler.
@@ -118,6 +121,11 @@ func New(o Options) (*Scheduler, error) {
 		}
 		s.state.LastRunInterrupted = r.State == zv1.RunState_RUN_STATE_RUNNING || r.ErrorReason == zv1.ErrorReason_ERROR_REASON_INTERRUPTED
 	}
+	done, _, err := o.Store.Runs(0, 1, func(r *zv1.Run) bool { return !r.DryRun && succeeded(r) })
+	if err != nil {
+		return nil, err
+	}
+	s.firstRunPending = len(done) == 0
 	return s, nil
 }
 
@@ -133,7 +141,7 @@ func (s *Scheduler) Config() config.Schedule {
 // interrupted), full when the last full sync will then be older than
 // force_full_sync_days.
 func (s *Scheduler) nextLocked(now time.Time) (time.Time, zv1.RunKind, bool) {
-	if !s.cfg.Enabled {
+	if !s.cfg.Enabled || s.firstRunPending {
 		return time.Time{}, 0, false
 	}
 	at := now
@@ -260,7 +268,10 @@ func (s *Scheduler) finished(r *zv1.Run) {
 		return
 	}
 	s.mu.Lock()
-	ok := r.State == zv1.RunState_RUN_STATE_SUCCEEDED || r.State == zv1.RunState_RUN_STATE_PARTIAL
+	ok := succeeded(r)
+	if ok {
+		s.firstRunPending = false
+	}
 	if ok && r.Kind == zv1.RunKind_RUN_KIND_FULL {
 		s.state.LastFullSyncAt = r.GetFinishedAt().AsTime()
 	}
@@ -291,6 +302,11 @@ func (s *Scheduler) finished(r *zv1.Run) {
 	s.poke()
 }
 
+// succeeded is a run that reached its end, with or without failed items.
+func succeeded(r *zv1.Run) bool {
+	return r.State == zv1.RunState_RUN_STATE_SUCCEEDED || r.State == zv1.RunState_RUN_STATE_PARTIAL
+}
+
 func (s *Scheduler) saveLocked() {
 	if err := s.store.PutMeta(stateKey, s.state); err != nil {
 		s.log.Error("cannot save the scheduler state", "error", err)
@@ -309,6 +325,7 @@ func (s *Scheduler) Current() *zv1.Schedule {
 		NotificationsLogFile: s.cfg.Notifications.LogFile,
 		ConsecutiveFailures:  int32(s.state.ConsecutiveFailures),
 		DisabledReason:       s.state.DisabledReason,
+		WaitingForFirstRun:   s.firstRunPending,
 	}
 	if at, kind, ok := s.nextLocked(s.clock.Now()); ok {
 		out.NextRunAt = timestamppb.New(at)
@@ -352,7 +369,7 @@ func (s *Scheduler) Update(mask []string, in *zv1.Schedule) (*zv1.Schedule, erro
 			next.Notifications.LogFile = in.GetNotificationsLogFile()
 		default:
 			s.mu.Unlock()
-			if slices.Contains([]string{"consecutive_failures", "disabled_reason", "next_run_at", "next_run_kind", "last_full_sync_at", "last_run_at"}, f) {
+			if slices.Contains([]string{"consecutive_failures", "disabled_reason", "next_run_at", "next_run_kind", "last_full_sync_at", "last_run_at", "waiting_for_first_run"}, f) {
 				return nil, fmt.Errorf("%w: %q is output only; settable fields are %v", ErrInvalid, f, Settable)
 			}
 			return nil, fmt.Errorf("%w: unknown field %q in update_mask; settable fields are %v", ErrInvalid, f, Settable)

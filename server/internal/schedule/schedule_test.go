@@ -135,6 +135,13 @@ func newHarness(t *testing.T, cfg config.Schedule) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.st.Close() })
+	// A data directory that has had a successful sync, long ago (none full):
+	// the scheduler is free to start runs (see TestWaitsForTheFirstManualRun).
+	old := &zv1.Run{Id: "1", Kind: zv1.RunKind_RUN_KIND_SMART, Trigger: zv1.RunTrigger_RUN_TRIGGER_MANUAL, State: zv1.RunState_RUN_STATE_SUCCEEDED,
+		StartedAt: timestamppb.New(t0.Add(-30 * 24 * time.Hour)), FinishedAt: timestamppb.New(t0.Add(-30 * 24 * time.Hour))}
+	if err := h.st.PutRun(old); err != nil {
+		t.Fatal(err)
+	}
 	h.boot()
 	return h
 }
@@ -144,7 +151,7 @@ func (h *harness) boot() {
 	if h.cancel != nil {
 		h.cancel()
 	}
-	h.eng = &fakeEngine{clock: h.clock, st: h.st, started: make(chan *zv1.Run, 10), feed: make(chan *zv1.Run, 100)}
+	h.eng = &fakeEngine{clock: h.clock, st: h.st, started: make(chan *zv1.Run, 10), feed: make(chan *zv1.Run, 100), n: 1}
 	if h.sched != nil {
 		h.eng.n = h.eng.n + 100 // run ids stay unique across boots
 	}
@@ -264,7 +271,7 @@ func TestAutoDisableAfterFailuresAndEnableResets(t *testing.T) {
 		t.Fatal("sync_schedule.json still says enabled")
 	}
 	logged, _ := os.ReadFile(filepath.Join(h.dir, "notifications.log"))
-	if !strings.Contains(string(logged), "ESCALATION scheduler disabled after 3 failed") || strings.Count(string(logged), " INFO run ") != 3 {
+	if !strings.Contains(string(logged), "ESCALATION scheduler disabled after 3 failed") || strings.Count(string(logged), " ERROR run ") != 3 {
 		t.Fatalf("notifications log:\n%s", logged)
 	}
 	// Enabling again resets the count and schedules a run.
@@ -347,6 +354,88 @@ func TestUpdateValidates(t *testing.T) {
 	}
 	if saved, _ := config.LoadSchedule(h.dir); saved.SyncIntervalHours != 6 {
 		t.Fatal("not saved to sync_schedule.json")
+	}
+}
+
+// TestWaitsForTheFirstManualRun: on a data directory without a successful
+// run, nothing is scheduled (not even a full sync at once) until a run
+// started by hand succeeds; a failed or dry manual run does not count.
+func TestWaitsForTheFirstManualRun(t *testing.T) {
+	h := &harness{t: t, clock: &fakeClock{now: t0}, dir: t.TempDir()}
+	if err := config.SaveSchedule(h.dir, defaults()); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if h.st, err = store.Open(t.TempDir(), store.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.st.Close() })
+	h.boot()
+	h.expectNoStart()
+	cur := h.sched.Current()
+	if !cur.Enabled || !cur.WaitingForFirstRun || cur.NextRunAt != nil {
+		t.Fatalf("fresh data directory: %+v, want enabled, waiting for the first run, no next run", cur)
+	}
+	h.advance(24 * time.Hour)
+	h.expectNoStart()
+	for _, tc := range []struct {
+		dry   bool
+		state zv1.RunState
+	}{{true, zv1.RunState_RUN_STATE_SUCCEEDED}, {false, zv1.RunState_RUN_STATE_FAILED}, {false, zv1.RunState_RUN_STATE_CANCELLED}} {
+		if _, _, err := h.eng.Start(zv1.RunKind_RUN_KIND_SMART, tc.dry, zv1.RunTrigger_RUN_TRIGGER_MANUAL); err != nil {
+			t.Fatal(err)
+		}
+		<-h.eng.started
+		h.eng.finish(tc.state)
+		h.advance(5 * time.Hour)
+		h.expectNoStart()
+		if !h.sched.Current().WaitingForFirstRun {
+			t.Fatalf("a manual %v run (dry %v) ended the wait", tc.state, tc.dry)
+		}
+	}
+	h.boot() // a restart keeps waiting
+	h.expectNoStart()
+	// The first manual full sync succeeds: the schedule counts from it.
+	if _, _, err := h.eng.Start(zv1.RunKind_RUN_KIND_FULL, false, zv1.RunTrigger_RUN_TRIGGER_MANUAL); err != nil {
+		t.Fatal(err)
+	}
+	<-h.eng.started
+	h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+	h.eventually(func() bool { cur := h.sched.Current(); return !cur.WaitingForFirstRun && cur.NextRunAt != nil },
+		"the first successful run ends the wait and gives a next run time")
+	h.advance(3*time.Hour + 59*time.Minute)
+	h.expectNoStart()
+	h.advance(time.Minute)
+	h.expectStart(zv1.RunKind_RUN_KIND_SMART)
+	h.eng.finish(zv1.RunState_RUN_STATE_SUCCEEDED)
+	h.boot() // and a restart no longer waits: the store has a successful run
+	if h.sched.Current().WaitingForFirstRun {
+		t.Fatal("waiting again after a restart")
+	}
+}
+
+// TestNotificationLevels: failed runs are logged at ERROR, partial ones at
+// WARNING, cancelled ones get their line too.
+func TestNotificationLevels(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "n.log")
+	n := schedule.NewNotifier("", path, func() time.Time { return t0 })
+	for i, st := range []zv1.RunState{zv1.RunState_RUN_STATE_SUCCEEDED, zv1.RunState_RUN_STATE_PARTIAL, zv1.RunState_RUN_STATE_FAILED, zv1.RunState_RUN_STATE_CANCELLED} {
+		n.Run(&zv1.Run{Id: strconv.Itoa(i + 1), State: st, Error: map[bool]string{true: "stopped by a person"}[st == zv1.RunState_RUN_STATE_CANCELLED]})
+	}
+	data, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	want := []string{" INFO run 1 smart (manual) succeeded", " WARNING run 2 smart (manual) finished with failed items", " ERROR run 3 smart (manual) FAILED",
+		" INFO run 4 smart (manual) cancelled"}
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines:\n%s", len(lines), data)
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("line %d %q lacks %q", i+1, lines[i], w)
+		}
+	}
+	if !strings.Contains(lines[3], "stopped by a person") {
+		t.Errorf("the cancelled run's line lacks its reason: %q", lines[3])
 	}
 }
 

@@ -74,6 +74,59 @@ func (ZohoProduct) EnumDescriptor() ([]byte, []int) {
 	return file_zohosync_v1_config_proto_rawDescGZIP(), []int{0}
 }
 
+// ConnectionCheck names one check of TestConnections.
+type ConnectionCheck int32
+
+const (
+	// Not set.
+	ConnectionCheck_CONNECTION_CHECK_UNSPECIFIED ConnectionCheck = 0
+	// Zoho: a token from the refresh token, and the organisation.
+	ConnectionCheck_CONNECTION_CHECK_ZOHO ConnectionCheck = 1
+	// Odoo: login, version, the product fields the mapping writes.
+	ConnectionCheck_CONNECTION_CHECK_ODOO ConnectionCheck = 2
+)
+
+// Enum value maps for ConnectionCheck.
+var (
+	ConnectionCheck_name = map[int32]string{
+		0: "CONNECTION_CHECK_UNSPECIFIED",
+		1: "CONNECTION_CHECK_ZOHO",
+		2: "CONNECTION_CHECK_ODOO",
+	}
+	ConnectionCheck_value = map[string]int32{
+		"CONNECTION_CHECK_UNSPECIFIED": 0,
+		"CONNECTION_CHECK_ZOHO":        1,
+		"CONNECTION_CHECK_ODOO":        2,
+	}
+)
+
+func (x ConnectionCheck) Enum() *ConnectionCheck {
+	p := new(ConnectionCheck)
+	*p = x
+	return p
+}
+
+func (x ConnectionCheck) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ConnectionCheck) Descriptor() protoreflect.EnumDescriptor {
+	return file_zohosync_v1_config_proto_enumTypes[1].Descriptor()
+}
+
+func (ConnectionCheck) Type() protoreflect.EnumType {
+	return &file_zohosync_v1_config_proto_enumTypes[1]
+}
+
+func (x ConnectionCheck) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ConnectionCheck.Descriptor instead.
+func (ConnectionCheck) EnumDescriptor() ([]byte, []int) {
+	return file_zohosync_v1_config_proto_rawDescGZIP(), []int{1}
+}
+
 // SecretState says whether a secret is configured, and where from.
 type SecretState struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -676,9 +729,12 @@ func (x *GetConfigResponse) GetConfig() *Config {
 	return nil
 }
 
-// TestConnectionsRequest has no parameters.
+// TestConnectionsRequest says which checks to run.
 type TestConnectionsRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Checks to run; empty runs all of them. A client that shows each result
+	// as it comes asks for one check per call.
+	Checks        []ConnectionCheck `protobuf:"varint,1,rep,packed,name=checks,proto3,enum=zohosync.v1.ConnectionCheck" json:"checks,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -711,6 +767,13 @@ func (x *TestConnectionsRequest) ProtoReflect() protoreflect.Message {
 // Deprecated: Use TestConnectionsRequest.ProtoReflect.Descriptor instead.
 func (*TestConnectionsRequest) Descriptor() ([]byte, []int) {
 	return file_zohosync_v1_config_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *TestConnectionsRequest) GetChecks() []ConnectionCheck {
+	if x != nil {
+		return x.Checks
+	}
+	return nil
 }
 
 // ZohoCheck is the result of checking Zoho.
@@ -898,9 +961,9 @@ func (x *OdooCheck) GetWarnings() []string {
 // TestConnectionsResponse reports each check.
 type TestConnectionsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Zoho result.
+	// Zoho result; unset when the Zoho check was not asked for.
 	Zoho *ZohoCheck `protobuf:"bytes,1,opt,name=zoho,proto3" json:"zoho,omitempty"`
-	// Odoo result.
+	// Odoo result; unset when the Odoo check was not asked for.
 	Odoo          *OdooCheck `protobuf:"bytes,2,opt,name=odoo,proto3" json:"odoo,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1009,8 +1072,9 @@ const file_zohosync_v1_config_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x12\n" +
 	"\x10GetConfigRequest\"@\n" +
 	"\x11GetConfigResponse\x12+\n" +
-	"\x06config\x18\x01 \x01(\v2\x13.zohosync.v1.ConfigR\x06config\"\x18\n" +
-	"\x16TestConnectionsRequest\"\xa6\x01\n" +
+	"\x06config\x18\x01 \x01(\v2\x13.zohosync.v1.ConfigR\x06config\"N\n" +
+	"\x16TestConnectionsRequest\x124\n" +
+	"\x06checks\x18\x01 \x03(\x0e2\x1c.zohosync.v1.ConnectionCheckR\x06checks\"\xa6\x01\n" +
 	"\tZohoCheck\x12\x0e\n" +
 	"\x02ok\x18\x01 \x01(\bR\x02ok\x12\x14\n" +
 	"\x05error\x18\x02 \x01(\tR\x05error\x12+\n" +
@@ -1031,7 +1095,11 @@ const file_zohosync_v1_config_proto_rawDesc = "" +
 	"\vZohoProduct\x12\x1c\n" +
 	"\x18ZOHO_PRODUCT_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12ZOHO_PRODUCT_BOOKS\x10\x01\x12\x1a\n" +
-	"\x16ZOHO_PRODUCT_INVENTORY\x10\x022\xb9\x01\n" +
+	"\x16ZOHO_PRODUCT_INVENTORY\x10\x02*i\n" +
+	"\x0fConnectionCheck\x12 \n" +
+	"\x1cCONNECTION_CHECK_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15CONNECTION_CHECK_ZOHO\x10\x01\x12\x19\n" +
+	"\x15CONNECTION_CHECK_ODOO\x10\x022\xb9\x01\n" +
 	"\rConfigService\x12J\n" +
 	"\tGetConfig\x12\x1d.zohosync.v1.GetConfigRequest\x1a\x1e.zohosync.v1.GetConfigResponse\x12\\\n" +
 	"\x0fTestConnections\x12#.zohosync.v1.TestConnectionsRequest\x1a$.zohosync.v1.TestConnectionsResponseB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3"
@@ -1048,47 +1116,49 @@ func file_zohosync_v1_config_proto_rawDescGZIP() []byte {
 	return file_zohosync_v1_config_proto_rawDescData
 }
 
-var file_zohosync_v1_config_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_zohosync_v1_config_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_zohosync_v1_config_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_zohosync_v1_config_proto_goTypes = []any{
 	(ZohoProduct)(0),                // 0: zohosync.v1.ZohoProduct
-	(*SecretState)(nil),             // 1: zohosync.v1.SecretState
-	(*ZohoConfig)(nil),              // 2: zohosync.v1.ZohoConfig
-	(*OdooConfig)(nil),              // 3: zohosync.v1.OdooConfig
-	(*MappingEntry)(nil),            // 4: zohosync.v1.MappingEntry
-	(*SyncOptions)(nil),             // 5: zohosync.v1.SyncOptions
-	(*Config)(nil),                  // 6: zohosync.v1.Config
-	(*GetConfigRequest)(nil),        // 7: zohosync.v1.GetConfigRequest
-	(*GetConfigResponse)(nil),       // 8: zohosync.v1.GetConfigResponse
-	(*TestConnectionsRequest)(nil),  // 9: zohosync.v1.TestConnectionsRequest
-	(*ZohoCheck)(nil),               // 10: zohosync.v1.ZohoCheck
-	(*OdooCheck)(nil),               // 11: zohosync.v1.OdooCheck
-	(*TestConnectionsResponse)(nil), // 12: zohosync.v1.TestConnectionsResponse
-	nil,                             // 13: zohosync.v1.Config.DefaultValuesEntry
+	(ConnectionCheck)(0),            // 1: zohosync.v1.ConnectionCheck
+	(*SecretState)(nil),             // 2: zohosync.v1.SecretState
+	(*ZohoConfig)(nil),              // 3: zohosync.v1.ZohoConfig
+	(*OdooConfig)(nil),              // 4: zohosync.v1.OdooConfig
+	(*MappingEntry)(nil),            // 5: zohosync.v1.MappingEntry
+	(*SyncOptions)(nil),             // 6: zohosync.v1.SyncOptions
+	(*Config)(nil),                  // 7: zohosync.v1.Config
+	(*GetConfigRequest)(nil),        // 8: zohosync.v1.GetConfigRequest
+	(*GetConfigResponse)(nil),       // 9: zohosync.v1.GetConfigResponse
+	(*TestConnectionsRequest)(nil),  // 10: zohosync.v1.TestConnectionsRequest
+	(*ZohoCheck)(nil),               // 11: zohosync.v1.ZohoCheck
+	(*OdooCheck)(nil),               // 12: zohosync.v1.OdooCheck
+	(*TestConnectionsResponse)(nil), // 13: zohosync.v1.TestConnectionsResponse
+	nil,                             // 14: zohosync.v1.Config.DefaultValuesEntry
 }
 var file_zohosync_v1_config_proto_depIdxs = []int32{
-	1,  // 0: zohosync.v1.ZohoConfig.client_secret:type_name -> zohosync.v1.SecretState
-	1,  // 1: zohosync.v1.ZohoConfig.refresh_token:type_name -> zohosync.v1.SecretState
+	2,  // 0: zohosync.v1.ZohoConfig.client_secret:type_name -> zohosync.v1.SecretState
+	2,  // 1: zohosync.v1.ZohoConfig.refresh_token:type_name -> zohosync.v1.SecretState
 	0,  // 2: zohosync.v1.ZohoConfig.item_source:type_name -> zohosync.v1.ZohoProduct
 	0,  // 3: zohosync.v1.ZohoConfig.image_sources:type_name -> zohosync.v1.ZohoProduct
-	1,  // 4: zohosync.v1.OdooConfig.password:type_name -> zohosync.v1.SecretState
-	2,  // 5: zohosync.v1.Config.zoho:type_name -> zohosync.v1.ZohoConfig
-	3,  // 6: zohosync.v1.Config.odoo:type_name -> zohosync.v1.OdooConfig
-	4,  // 7: zohosync.v1.Config.mapping:type_name -> zohosync.v1.MappingEntry
-	13, // 8: zohosync.v1.Config.default_values:type_name -> zohosync.v1.Config.DefaultValuesEntry
-	5,  // 9: zohosync.v1.Config.options:type_name -> zohosync.v1.SyncOptions
-	6,  // 10: zohosync.v1.GetConfigResponse.config:type_name -> zohosync.v1.Config
-	10, // 11: zohosync.v1.TestConnectionsResponse.zoho:type_name -> zohosync.v1.ZohoCheck
-	11, // 12: zohosync.v1.TestConnectionsResponse.odoo:type_name -> zohosync.v1.OdooCheck
-	7,  // 13: zohosync.v1.ConfigService.GetConfig:input_type -> zohosync.v1.GetConfigRequest
-	9,  // 14: zohosync.v1.ConfigService.TestConnections:input_type -> zohosync.v1.TestConnectionsRequest
-	8,  // 15: zohosync.v1.ConfigService.GetConfig:output_type -> zohosync.v1.GetConfigResponse
-	12, // 16: zohosync.v1.ConfigService.TestConnections:output_type -> zohosync.v1.TestConnectionsResponse
-	15, // [15:17] is the sub-list for method output_type
-	13, // [13:15] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	2,  // 4: zohosync.v1.OdooConfig.password:type_name -> zohosync.v1.SecretState
+	3,  // 5: zohosync.v1.Config.zoho:type_name -> zohosync.v1.ZohoConfig
+	4,  // 6: zohosync.v1.Config.odoo:type_name -> zohosync.v1.OdooConfig
+	5,  // 7: zohosync.v1.Config.mapping:type_name -> zohosync.v1.MappingEntry
+	14, // 8: zohosync.v1.Config.default_values:type_name -> zohosync.v1.Config.DefaultValuesEntry
+	6,  // 9: zohosync.v1.Config.options:type_name -> zohosync.v1.SyncOptions
+	7,  // 10: zohosync.v1.GetConfigResponse.config:type_name -> zohosync.v1.Config
+	1,  // 11: zohosync.v1.TestConnectionsRequest.checks:type_name -> zohosync.v1.ConnectionCheck
+	11, // 12: zohosync.v1.TestConnectionsResponse.zoho:type_name -> zohosync.v1.ZohoCheck
+	12, // 13: zohosync.v1.TestConnectionsResponse.odoo:type_name -> zohosync.v1.OdooCheck
+	8,  // 14: zohosync.v1.ConfigService.GetConfig:input_type -> zohosync.v1.GetConfigRequest
+	10, // 15: zohosync.v1.ConfigService.TestConnections:input_type -> zohosync.v1.TestConnectionsRequest
+	9,  // 16: zohosync.v1.ConfigService.GetConfig:output_type -> zohosync.v1.GetConfigResponse
+	13, // 17: zohosync.v1.ConfigService.TestConnections:output_type -> zohosync.v1.TestConnectionsResponse
+	16, // [16:18] is the sub-list for method output_type
+	14, // [14:16] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_config_proto_init() }
@@ -1101,7 +1171,7 @@ func file_zohosync_v1_config_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_config_proto_rawDesc), len(file_zohosync_v1_config_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      2,
 			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,

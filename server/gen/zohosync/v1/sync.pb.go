@@ -2167,9 +2167,13 @@ type Schedule struct {
 	// Output only: when the last full sync finished successfully.
 	LastFullSyncAt *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=last_full_sync_at,json=lastFullSyncAt,proto3" json:"last_full_sync_at,omitempty"`
 	// Output only: when the last run (of any kind) started.
-	LastRunAt     *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=last_run_at,json=lastRunAt,proto3" json:"last_run_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	LastRunAt *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=last_run_at,json=lastRunAt,proto3" json:"last_run_at,omitempty"`
+	// Output only: true while no run has succeeded on this data directory; the
+	// first sync is started by hand (after test-connections and a dry run), and
+	// scheduled runs follow it.
+	WaitingForFirstRun bool `protobuf:"varint,16,opt,name=waiting_for_first_run,json=waitingForFirstRun,proto3" json:"waiting_for_first_run,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Schedule) Reset() {
@@ -2277,6 +2281,13 @@ func (x *Schedule) GetLastRunAt() *timestamppb.Timestamp {
 		return x.LastRunAt
 	}
 	return nil
+}
+
+func (x *Schedule) GetWaitingForFirstRun() bool {
+	if x != nil {
+		return x.WaitingForFirstRun
+	}
+	return false
 }
 
 var File_zohosync_v1_sync_proto protoreflect.FileDescriptor
@@ -2412,7 +2423,7 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x0fproducts_failed\x18\x05 \x01(\x03R\x0eproductsFailed\x121\n" +
 	"\bschedule\x18\x06 \x01(\v2\x15.zohosync.v1.ScheduleR\bschedule\x12;\n" +
 	"\rrecent_errors\x18\a \x03(\v2\x16.zohosync.v1.ItemErrorR\frecentErrors\x12%\n" +
-	"\x0eserver_version\x18\b \x01(\tR\rserverVersion\"\xc6\x04\n" +
+	"\x0eserver_version\x18\b \x01(\tR\rserverVersion\"\xf9\x04\n" +
 	"\bSchedule\x12\x18\n" +
 	"\aenabled\x18\x01 \x01(\bR\aenabled\x12.\n" +
 	"\x13sync_interval_hours\x18\x02 \x01(\x01R\x11syncIntervalHours\x12/\n" +
@@ -2425,7 +2436,8 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\vnext_run_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\tnextRunAt\x128\n" +
 	"\rnext_run_kind\x18\r \x01(\x0e2\x14.zohosync.v1.RunKindR\vnextRunKind\x12E\n" +
 	"\x11last_full_sync_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0elastFullSyncAt\x12:\n" +
-	"\vlast_run_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tlastRunAt*e\n" +
+	"\vlast_run_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tlastRunAt\x121\n" +
+	"\x15waiting_for_first_run\x18\x10 \x01(\bR\x12waitingForFirstRun*e\n" +
 	"\aRunKind\x12\x18\n" +
 	"\x14RUN_KIND_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eRUN_KIND_SMART\x10\x01\x12\x11\n" +

@@ -4,6 +4,9 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
+CONNECTION_CHECK_ODOO: ConnectionCheck
+CONNECTION_CHECK_UNSPECIFIED: ConnectionCheck
+CONNECTION_CHECK_ZOHO: ConnectionCheck
 DESCRIPTOR: _descriptor.FileDescriptor
 ZOHO_PRODUCT_BOOKS: ZohoProduct
 ZOHO_PRODUCT_INVENTORY: ZohoProduct
@@ -111,8 +114,10 @@ class SyncOptions(_message.Message):
     def __init__(self, archive_inactive: bool = ..., archive_missing: bool = ..., batch_size: _Optional[int] = ..., clear_removed_images: bool = ..., images_enabled: bool = ...) -> None: ...
 
 class TestConnectionsRequest(_message.Message):
-    __slots__ = []
-    def __init__(self) -> None: ...
+    __slots__ = ["checks"]
+    CHECKS_FIELD_NUMBER: _ClassVar[int]
+    checks: _containers.RepeatedScalarFieldContainer[ConnectionCheck]
+    def __init__(self, checks: _Optional[_Iterable[_Union[ConnectionCheck, str]]] = ...) -> None: ...
 
 class TestConnectionsResponse(_message.Message):
     __slots__ = ["odoo", "zoho"]
@@ -161,4 +166,7 @@ class ZohoConfig(_message.Message):
     def __init__(self, base_url: _Optional[str] = ..., inventory_base_url: _Optional[str] = ..., accounts_url: _Optional[str] = ..., data_center: _Optional[str] = ..., client_id: _Optional[str] = ..., client_secret: _Optional[_Union[SecretState, _Mapping]] = ..., refresh_token: _Optional[_Union[SecretState, _Mapping]] = ..., organization_id: _Optional[str] = ..., item_source: _Optional[_Union[ZohoProduct, str]] = ..., image_sources: _Optional[_Iterable[_Union[ZohoProduct, str]]] = ...) -> None: ...
 
 class ZohoProduct(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ConnectionCheck(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -272,7 +272,7 @@ class RunSyncResponse(_message.Message):
     def __init__(self, event: _Optional[_Union[RunEvent, _Mapping]] = ...) -> None: ...
 
 class Schedule(_message.Message):
-    __slots__ = ["consecutive_failures", "disabled_reason", "enabled", "force_full_sync_days", "last_full_sync_at", "last_run_at", "max_consecutive_errors", "next_run_at", "next_run_kind", "notifications_log_file", "sync_interval_hours"]
+    __slots__ = ["consecutive_failures", "disabled_reason", "enabled", "force_full_sync_days", "last_full_sync_at", "last_run_at", "max_consecutive_errors", "next_run_at", "next_run_kind", "notifications_log_file", "sync_interval_hours", "waiting_for_first_run"]
     CONSECUTIVE_FAILURES_FIELD_NUMBER: _ClassVar[int]
     DISABLED_REASON_FIELD_NUMBER: _ClassVar[int]
     ENABLED_FIELD_NUMBER: _ClassVar[int]
@@ -284,6 +284,7 @@ class Schedule(_message.Message):
     NEXT_RUN_KIND_FIELD_NUMBER: _ClassVar[int]
     NOTIFICATIONS_LOG_FILE_FIELD_NUMBER: _ClassVar[int]
     SYNC_INTERVAL_HOURS_FIELD_NUMBER: _ClassVar[int]
+    WAITING_FOR_FIRST_RUN_FIELD_NUMBER: _ClassVar[int]
     consecutive_failures: int
     disabled_reason: str
     enabled: bool
@@ -295,7 +296,8 @@ class Schedule(_message.Message):
     next_run_kind: RunKind
     notifications_log_file: str
     sync_interval_hours: float
-    def __init__(self, enabled: bool = ..., sync_interval_hours: _Optional[float] = ..., force_full_sync_days: _Optional[int] = ..., max_consecutive_errors: _Optional[int] = ..., notifications_log_file: _Optional[str] = ..., consecutive_failures: _Optional[int] = ..., disabled_reason: _Optional[str] = ..., next_run_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., next_run_kind: _Optional[_Union[RunKind, str]] = ..., last_full_sync_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., last_run_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    waiting_for_first_run: bool
+    def __init__(self, enabled: bool = ..., sync_interval_hours: _Optional[float] = ..., force_full_sync_days: _Optional[int] = ..., max_consecutive_errors: _Optional[int] = ..., notifications_log_file: _Optional[str] = ..., consecutive_failures: _Optional[int] = ..., disabled_reason: _Optional[str] = ..., next_run_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., next_run_kind: _Optional[_Union[RunKind, str]] = ..., last_full_sync_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., last_run_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., waiting_for_first_run: bool = ...) -> None: ...
 
 class StartSyncRequest(_message.Message):
     __slots__ = ["dry_run", "kind"]
