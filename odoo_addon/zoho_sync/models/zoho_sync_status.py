@@ -286,7 +286,13 @@ class ZohoSyncStatus(models.Model):
         if status.recent_errors:
             items = ["%s (%s): %s" % (e.name or "?", e.zoho_item_id, e.reason) for e in status.recent_errors[:5]]
             rows.append((_("Failed items"), "", "text-danger", items))
-        if schedule.enabled:
+        if schedule.enabled and schedule.waiting_for_first_run:
+            rows.append((
+                _("Scheduler"),
+                _("enabled; scheduled runs start after the first sync started by hand (Sync now)"),
+                "text-warning", [],
+            ))
+        elif schedule.enabled:
             rows.append((
                 _("Scheduler"),
                 _("enabled, next run %(when)s (%(kind)s)", when=when(schedule.next_run_at),
