@@ -1,2 +1,0 @@
-from . import test_zoho_sync
-from . import test_live
