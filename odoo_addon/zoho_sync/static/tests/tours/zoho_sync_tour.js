@@ -72,6 +72,7 @@ registry.category("web_tour.tours").add("zoho_sync_user_tour", {
         {
             content: "Click Zoho Sync > Sync now in the menu",
             trigger: ".o_main_navbar [data-menu-xmlid='zoho_sync.zoho_sync_menu_sync']",
+            timeout: 30000, // the first page of a fresh database builds its assets
             run: "click",
         },
         {
