@@ -39,14 +39,16 @@ done
 
 SITE="$("$ODOO_PYTHON" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")"
 [ -d "$SITE/odoo" ] && HAD_ODOO_DIR=1 || HAD_ODOO_DIR=""
+[ -d "$SITE/zohosync" ] && HAD_ZS_DIR=1 || HAD_ZS_DIR=""
 odoo_db() { (cd "$ODOO_DIR" && "$ODOO_PYTHON" odoo-bin db -c "$ODOO_CONF" "$@" 2>&1); }
 cleanup() {
   odoo_db drop "$DB" >/dev/null || true
   # $PIP_EXTRA is intentionally unquoted: empty or one option.
   # shellcheck disable=SC2086
   pip_ uninstall -y $PIP_EXTRA odoo-addon-zoho_sync zohosync-client 2>/dev/null || true
-  # pip leaves the namespace folders odoo/addons behind: remove them when this made them.
+  # pip leaves the namespace folders (odoo/addons, zohosync) behind: remove them when this made them.
   if [ -z "$HAD_ODOO_DIR" ]; then rmdir "$SITE/odoo/addons" "$SITE/odoo" 2>/dev/null || true; fi
+  if [ -z "$HAD_ZS_DIR" ]; then rmdir "$SITE/zohosync" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
