@@ -13,7 +13,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 GEN_DIRS := server/gen client/python/gen
 export GOTOOLCHAIN ?= local
 
-.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo bench-real-odoo fuzz-short deb test-deb check-debian-python check-citations staticcheck
+.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short deb test-deb check-debian-python check-citations staticcheck wheel test-wheel bench-real-odoo
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./server/cmd/zohosync
@@ -37,7 +37,7 @@ tools-python: $(PY)
 $(PY): client/python/pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e client/python pytest pylint-odoo
+	$(PY) -m pip install -q -e client/python pytest pylint-odoo whool wheel babel
 	@touch $(PY)
 
 ## generate: Go and Python code from proto/ (committed; CI checks it is up to date)
@@ -117,9 +117,28 @@ check-debian-python:
 	@$(DEBIAN_PY) -c 'import grpc, google.protobuf, pytest' 2>/dev/null || { \
 	  echo "test-python: $(DEBIAN_PY) cannot import grpc, google.protobuf and pytest: apt-get install python3-grpcio python3-protobuf python3-pytest"; exit 1; }
 
-## lint-addon: static checks of the Odoo addon (manifest, XML, fields/actions, ACLs, pylint-odoo mandatory checks)
+## lint-addon: static checks of the Odoo addon (manifest, XML, fields/actions, ACLs, every pylint-odoo check)
+## and that i18n/zoho_sync.pot lists every translatable string of the addon (no drift)
 lint-addon: tools-python
 	$(PY) odoo_addon/tools/check_addon.py --pylint odoo_addon/zoho_sync
+	$(PY) odoo_addon/tools/check_pot.py odoo_addon/zoho_sync
+
+## wheel: dist/ gets zohosync-client, odoo-addon-zoho_sync 17.0 and its 18.0 port (OCA's whool;
+## versions from the manifests). Install: pip install --find-links dist odoo-addon-zoho_sync
+## (The port is built outside the checkout: inside it, whool would take git's file list, which lacks it.)
+wheel: tools-python
+	rm -rf dist && mkdir -p dist
+	$(PY) -m pip wheel -q --no-deps --no-build-isolation -w dist client/python
+	$(PY) -m pip wheel -q --no-deps --no-build-isolation -w dist odoo_addon/zoho_sync
+	port=$$(mktemp -d) && trap 'rm -rf "$$port"' EXIT && \
+	  $(PY) odoo_addon/tools/port_addon.py --series 18 odoo_addon/zoho_sync "$$port" >/dev/null && \
+	  $(PY) -m pip wheel -q --no-deps --no-build-isolation -w dist "$$port/zoho_sync"
+	@ls -1 dist
+
+## test-wheel: the wheels installed into a real Odoo's Python and the module installed from them,
+## then both uninstalled (ODOO_SERIES=17|18; not in CI, which has no Odoo)
+test-wheel: wheel
+	bash odoo_addon/tools/test_wheel.sh
 
 ## test-odoo: the addon's tests on a real Odoo 17 (not in `make test`: CI has no Odoo).
 ## ODOO_SERIES=18 for Odoo 18; ODOO_DIR, ODOO_CONF, ODOO_PYTHON, ODOO_TEST_PORT override the paths.
@@ -176,4 +195,4 @@ test-deb: deb build
 	bash packaging/test-deb.sh bin/zohosync_*.deb
 
 clean:
-	rm -rf bin .demo $(VENV)
+	rm -rf bin .demo dist $(VENV)

@@ -5,7 +5,8 @@
 
 The code is the same for 17.0 and 18.0; only these differ, and are rewritten:
 - the manifest version (18.0 refuses a 17.0.x.y.z version),
-- list views: <tree> becomes <list>, and view_mode "tree" becomes "list".
+- list views: <tree> becomes <list>, and view_mode "tree" becomes "list";
+- ir.cron records lose "numbercall" (18.0 dropped the field).
 The tour and the JS widget work on both as they are.
 """
 
@@ -31,15 +32,17 @@ def main():
     text = re.sub(r'"version": "\d+\.0\.', '"version": "%s.0.' % args.series, text)
     open(manifest, "w").write(text)
     if int(args.series) >= 18:
-        for root, _dirs, files in os.walk(os.path.join(dest, "views")):
-            for name in files:
-                if not name.endswith(".xml"):
-                    continue
-                path = os.path.join(root, name)
-                xml = open(path).read()
-                xml = re.sub(r"<tree\b", "<list", xml).replace("</tree>", "</list>")
-                xml = re.sub(r'(<field name="view_mode">[^<]*)\btree\b', r"\1list", xml)
-                open(path, "w").write(xml)
+        for sub in ("views", "data"):
+            for root, _dirs, files in os.walk(os.path.join(dest, sub)):
+                for name in files:
+                    if not name.endswith(".xml"):
+                        continue
+                    path = os.path.join(root, name)
+                    xml = open(path).read()
+                    xml = re.sub(r"<tree\b", "<list", xml).replace("</tree>", "</list>")
+                    xml = re.sub(r'(<field name="view_mode">[^<]*)\btree\b', r"\1list", xml)
+                    xml = re.sub(r'\n\s*<field name="numbercall"[^>]*>[^<]*</field>', "", xml)
+                    open(path, "w").write(xml)
     print(dest)
 
 

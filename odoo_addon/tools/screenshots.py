@@ -9,9 +9,10 @@ importable in Odoo's Python, /usr/bin/chromium, and python3-websocket. It
 starts the Zoho emulator (600 items, 150 ms per call, so a run lasts long
 enough to be seen) and a zohosync server writing into that Odoo, points the
 addon at it, then:
-  1. starts a sync, opens the run's form while it is in progress, checks that
-     the progress bar moves (the page polls the server), saves
-     DIR/screenshot_run.png, and waits for the form to show the end by itself;
+  1. opens Settings > Zoho Sync and clicks Sync now, which opens the run's form;
+     checks that the live progress moves while the run is in progress (the page
+     polls the server), saves DIR/screenshot_run.png, and waits for the form to
+     show the end by itself;
   2. opens Settings > Zoho Sync and saves DIR/screenshot_settings.png.
 Use a database without the emulated products, so that the run takes a while.
 """
@@ -144,8 +145,10 @@ def main():
         def call(model, method, *a, **kw):
             return models.execute_kw(args.db, uid, "admin", model, method, list(a), kw)
 
+        # The scheduler starts off, so that the click on Sync now is what starts the run;
+        # it is turned on before the Settings screenshot.
         address = stack.start(600, token=TOKEN, schedule={
-            "enabled": True, "sync_interval_hours": 6, "force_full_sync_days": 7, "max_consecutive_errors": 5})
+            "enabled": False, "sync_interval_hours": 6, "force_full_sync_days": 7, "max_consecutive_errors": 5})
         client = zohosync_client.Client(address, token=TOKEN)
         call("ir.config_parameter", "set_param", "zoho_sync.server_address", address)
         call("ir.config_parameter", "set_param", "zoho_sync.api_token", TOKEN)
@@ -157,35 +160,43 @@ def main():
         chrome.send("Network.setCookie", name="session_id", value=session_cookie(args.url, args.db),
                     domain=host, path="/")
 
-        # 1. A run in progress: the first sync into a database without the products
-        # (creates and images: long enough to watch). The scheduler may have started it.
-        started = client.start_sync("smart")
-        run_id = started.run.id
-        call("zoho.sync.run", "action_open_runs")
-        rec = call("zoho.sync.run", "search", [("run_id", "=", run_id)])[0]
-        chrome.goto(args.url + "/web#model=zoho.sync.run&id=%d&view_type=form" % rec)
-        progress_js = ("(() => { const el = document.querySelector('.o_zoho_sync_progress');"
+        # 1. Settings > Zoho Sync, click Sync now: the first sync into a database without
+        # the products (creates and images: long enough to watch). Sync now opens the run's form.
+        chrome.goto(args.url + "/web#action=zoho_sync.zoho_sync_settings_action")
+        chrome.wait_for("!!document.querySelector(\"div[name='zoho_sync_status_html'] table\")", 60)
+        chrome.js("document.querySelector(\"button[name='action_zoho_sync_now']\").click()")
+        print("clicked Settings > Zoho Sync > Sync now")
+        # "Sync started: run N", or "Run N is already in progress" when the schedule began one.
+        chrome.wait_for("!!document.querySelector('.o_notification') && "
+                        "/[Rr]un \\w+/.test(document.querySelector('.o_notification').innerText)", 30)
+        note = chrome.js("document.querySelector('.o_notification').innerText")
+        run_id = re.search(r"[Rr]un (\w+)", note).group(1)
+        print("notification: %s" % " ".join(note.split()))
+        progress_js = ("(() => { const el = document.querySelector('.o_zoho_sync_live .o_zoho_sync_live_progress');"
                        " return el ? el.innerText.trim() : null; })()")
         chrome.wait_for(progress_js, 60)
         seen = [chrome.js(progress_js)]
         for _ in range(20):
             time.sleep(2.5)
             seen.append(chrome.js(progress_js))
-            if len(set(seen)) >= 3:
+            if len([v for v in set(seen) if v]) >= 3:
                 break
+        counts = chrome.js("(() => { const el = document.querySelector('.o_zoho_sync_live table');"
+                           " return el ? el.innerText : null; })()")
         state = chrome.js("document.querySelector('.o_statusbar_status [aria-checked=\"true\"]').innerText")
-        poller = chrome.js("!!document.querySelector('.o_zoho_sync_poller')")
         chrome.screenshot(out / "screenshot_run.png")
-        print("run %s progress readings: %s; state %s; live poller shown: %s" % (run_id, seen, state, poller))
+        print("run %s live progress readings: %s; state %s" % (run_id, seen, state))
+        print("live figures: %s" % " ".join((counts or "").split()))
         print("run:", out / "screenshot_run.png")
-        if len(set(seen)) < 2:
-            raise SystemExit("the progress bar did not move")
+        if len(set(v for v in seen if v)) < 2:
+            raise SystemExit("the live progress did not move")
         client.wait_for_run(run_id, timeout=900)
         chrome.wait_for("document.querySelector('.o_statusbar_status [aria-checked=\"true\"]').innerText"
                         ".includes('Succeeded')", 30)
         print("the open form reached Succeeded by itself (polling stops there)")
 
-        # 2. Settings, with that run as the last one.
+        # 2. Settings, with that run as the last one and the scheduler on.
+        client.update_schedule(enabled=True)
         chrome.send("Emulation.setDeviceMetricsOverride", width=1366, height=1300, deviceScaleFactor=1, mobile=False)
         chrome.goto(args.url + "/web#action=zoho_sync.zoho_sync_settings_action")
         chrome.wait_for("!!document.querySelector(\"div[name='zoho_sync_status_html'] table\")", 60)

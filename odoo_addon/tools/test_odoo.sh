@@ -17,7 +17,9 @@
 #   ODOO_TEST_PORT  8079                                  (HTTP port of the test runs)
 #   ODOO_DB         odoo${ODOO_SERIES}_zs_test_<pid>      (must match the config's dbfilter)
 #   ZOHOSYNC_BIN / ZOHOSYNC_FAKES   the binaries (default bin/ of this repository)
-# zohosync_client is taken from client/python through PYTHONPATH: nothing is installed.
+# zohosync-client is installed from client/python into a temporary folder put on
+# PYTHONPATH (its dist-info is what the manifest's external_dependencies checks):
+# nothing is installed into Odoo's Python.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -29,9 +31,13 @@ PORT="${ODOO_TEST_PORT:-8079}"
 DB="${ODOO_DB:-odoo${SERIES}_zs_test_$$}"
 export ZOHOSYNC_BIN="${ZOHOSYNC_BIN:-$REPO/bin/zohosync}"
 export ZOHOSYNC_FAKES="${ZOHOSYNC_FAKES:-$REPO/bin/zohosync-fakes}"
-export PYTHONPATH="$REPO/client/python/src:$REPO/client/python/gen${PYTHONPATH:+:$PYTHONPATH}"
 LOG_DIR="${ODOO_TEST_LOG_DIR:-${TMPDIR:-/tmp}/zoho_sync_odoo_test}"
 mkdir -p "$LOG_DIR"
+CLIENT_SITE="$(mktemp -d)"
+"$ODOO_PYTHON" -m pip install -q --no-deps --no-build-isolation --no-warn-script-location --target "$CLIENT_SITE" \
+  "$REPO/client/python" >"$LOG_DIR/client-install.log" 2>&1 || {
+  echo "cannot install client/python into $CLIENT_SITE (see $LOG_DIR/client-install.log)"; exit 2; }
+export PYTHONPATH="$CLIENT_SITE${PYTHONPATH:+:$PYTHONPATH}"
 
 [ -f "$ODOO_DIR/odoo-bin" ] || { echo "no odoo-bin in $ODOO_DIR (set ODOO_DIR)"; exit 2; }
 [ -f "$ODOO_CONF" ] || { echo "no Odoo config $ODOO_CONF (set ODOO_CONF)"; exit 2; }
@@ -74,6 +80,7 @@ cleanup() {
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
   drop_db
   if [ "$ADDON_PARENT" != "$REPO/odoo_addon" ]; then rm -rf "$ADDON_PARENT"; fi
+  rm -rf "$CLIENT_SITE"
 }
 trap cleanup EXIT
 drop_db
@@ -81,7 +88,7 @@ drop_db
 echo "== 1/2 install zoho_sync into $DB and run its tests (Odoo $SERIES, log $LOG_DIR/tests-$SERIES.log)"
 set +e
 (cd "$ODOO_DIR" && "$ODOO_PYTHON" odoo-bin -c "$ODOO_CONF" --addons-path="$ADDONS" -d "$DB" \
-  -i zoho_sync --test-tags /zoho_sync --stop-after-init --http-port "$PORT" --log-level=info) \
+  -i zoho_sync --test-tags /zoho_sync --stop-after-init --http-port "$PORT" --logfile= --log-level=info) \
   >"$LOG_DIR/tests-$SERIES.log" 2>&1
 rc=$?
 set -e
@@ -95,7 +102,7 @@ fi
 
 echo "== 2/2 sync into $DB through the real server, uninstall zoho_sync, check the products stay"
 (cd "$ODOO_DIR" && exec "$ODOO_PYTHON" odoo-bin -c "$ODOO_CONF" --addons-path="$ADDONS" -d "$DB" \
-  --db-filter "^$DB\$" --http-port "$PORT" --max-cron-threads 0 --log-level=warn) \
+  --db-filter "^$DB\$" --http-port "$PORT" --max-cron-threads 0 --logfile= --log-level=warn) \
   >"$LOG_DIR/uninstall-$SERIES.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 60); do

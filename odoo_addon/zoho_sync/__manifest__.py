@@ -9,14 +9,19 @@
     "website": "https://github.com/zohosync/zohosync",
     "author": "zohosync authors",
     "license": "LGPL-3",
-    "application": True,
-    "depends": ["base_setup", "product"],
-    # The addon talks to the server through the zohosync_client package
-    # (client/python in the repository), which needs these two.
-    "external_dependencies": {"python": ["grpcio", "protobuf"]},
+    # Not an "application" (left at its default, False): a connector with a
+    # menu to watch it, no business flow of its own.
+    "depends": ["base_setup", "mail", "product"],
+    # The addon talks to the server through the zohosync-client package
+    # (client/python in the repository), which needs grpcio and protobuf.
+    "external_dependencies": {"python": ["zohosync-client", "grpcio", "protobuf"]},
     "data": [
+        "security/zoho_sync_security.xml",
         "security/ir.model.access.csv",
+        "data/zoho_sync_cron.xml",
+        "views/zoho_sync_templates.xml",
         "views/res_config_settings_views.xml",
+        "views/zoho_sync_status_views.xml",
         "views/zoho_sync_run_views.xml",
         "views/product_template_views.xml",
         "views/zoho_sync_menus.xml",

@@ -1,27 +1,16 @@
 # Copyright 2026 zohosync authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Zoho link of a product, read-only, for Settings admins.
+"""Zoho link of a product, read-only, for Zoho Sync users.
 
 The zohosync server links a product to its Zoho item with an external id
 ``__zohosync__.zoho_item_<item id>`` on product.template. That row belongs to
-no installable module, so uninstalling this addon never touches products.
+no installable module, so uninstalling this addon never touches products. The form reads the link
+from Odoo itself; the server's details come on demand (a button).
 """
 
-import logging
+from odoo import _, api, fields, models
 
-from odoo import api, fields, models
-
-from .zoho_sync_client import (
-    ZOHOSYNC_XMLID_MODULE,
-    ZOHOSYNC_XMLID_PREFIX,
-    ZohoSyncError,
-    client_missing_message,
-)
-
-_logger = logging.getLogger(__name__)
-
-# The product form must stay fast when the server is down.
-PRODUCT_FORM_TIMEOUT = 2.0
+from .zoho_sync_client import ZOHOSYNC_XMLID_MODULE, ZOHOSYNC_XMLID_PREFIX
 
 
 class ProductTemplate(models.Model):
@@ -31,14 +20,8 @@ class ProductTemplate(models.Model):
         "Zoho item id",
         compute="_compute_zoho_item_id",
         search="_search_zoho_item_id",
-        groups="base.group_system",
+        groups="zoho_sync.group_zoho_sync_user",
         help="Zoho Books/Inventory item this product is synced from (read-only).",
-    )
-    zoho_last_synced = fields.Datetime(
-        "Last synced from Zoho",
-        compute="_compute_zoho_last_synced",
-        groups="base.group_system",
-        help="When the zohosync server last wrote or confirmed this product (asked from the server).",
     )
 
     def _zoho_links(self):
@@ -77,24 +60,31 @@ class ProductTemplate(models.Model):
             return [("id", "in", ids)]
         raise NotImplementedError(operator)
 
-    @api.depends_context("uid")
-    def _compute_zoho_last_synced(self):
-        self.zoho_last_synced = False
-        linked = self.filtered("zoho_item_id")
-        # Only for a single form, not for lists: one short GetProduct call.
-        if len(linked) != 1 or client_missing_message():
-            return
+    def action_zoho_sync_details(self):
+        """The server's record of this product, on demand (one short GetProduct)."""
+        self.ensure_one()
+        self.env["zoho.sync.run"]._zoho_check_user()
         service = self.env["zoho.sync.service"]
-        try:
-            client = service._zoho_client(timeout=PRODUCT_FORM_TIMEOUT)
-        except Exception:  # pylint: disable=broad-except
-            return
-        try:
-            product = client.get_product(odoo_id=linked.id)
-            from zohosync_client import to_datetime
+        product = service._zoho_call("get_product", odoo_id=self.id, timeout=service._zoho_short_timeout())
+        from zohosync_client import enum_label, product_pb2, to_datetime
 
-            linked.zoho_last_synced = to_datetime(product.last_synced_at, naive_utc=True)
-        except ZohoSyncError as err:
-            _logger.info("zohosync GetProduct for product.template %s: %s", linked.id, err)
-        finally:
-            client.close()
+        synced = to_datetime(product.last_synced_at, naive_utc=True)
+        lines = [
+            _("Zoho item %(id)s, state %(state)s.", id=product.zoho_item_id,
+              state=enum_label(product_pb2.ProductState, product.state)),
+            _("Last synced: %(when)s (run %(run)s).",
+              when=fields.Datetime.to_string(fields.Datetime.context_timestamp(self, synced)) if synced else _("never"),
+              run=product.last_run_id or "-"),
+        ]
+        if product.last_error:
+            lines.append(_("Last error: %(error)s", error=product.last_error))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Zoho Sync: %(name)s", name=self.display_name),
+                "message": " ".join(lines),
+                "type": "warning" if product.last_error else "info",
+                "sticky": False,
+            },
+        }

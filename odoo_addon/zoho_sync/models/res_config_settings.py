@@ -2,23 +2,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from markupsafe import Markup, escape
+import time
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .zoho_sync_client import (
-    DEFAULT_ADDRESS,
-    PARAM_TOKEN,
-    ZohoSyncError,
-    zohosync_client,
-)
-from .zoho_sync_run import RUN_KINDS, RUN_STATES
+from .zoho_sync_client import DEFAULT_ADDRESS, PARAM_TOKEN, ZohoSyncError
+from .zoho_sync_status import PARAM_STALE_HOURS
 
 _logger = logging.getLogger(__name__)
 
-# Settings reads of the server must not hold Settings for long.
-SETTINGS_TIMEOUT = 5.0
+# Opening Settings reads the server within this deadline, in all; past it,
+# the last known status is shown with its age.
+SETTINGS_BUDGET = 0.3
+# Saving the schedule, and Test connection, each within one budget well under
+# limit_time_real (120 s by default).
+SETTINGS_TIMEOUT = 3.0
+TEST_CONNECTION_BUDGET = 25.0
 
 
 class ResConfigSettings(models.TransientModel):
@@ -54,6 +54,15 @@ class ResConfigSettings(models.TransientModel):
     zoho_sync_server_message = fields.Char(readonly=True)
     zoho_sync_status_html = fields.Html("Status", readonly=True, sanitize=False)
 
+    zoho_sync_stale_hours = fields.Float(
+        "Alert after (hours) without a successful run",
+        config_parameter=PARAM_STALE_HOURS,
+        digits=(16, 2),
+        help="The Zoho Sync administrators get an activity when no run has succeeded for this long; "
+        "0 = twice the schedule's interval.",
+    )
+    zoho_sync_alert = fields.Char(readonly=True)
+
     # -- reading and saving ------------------------------------------------
 
     @api.model
@@ -67,138 +76,29 @@ class ResConfigSettings(models.TransientModel):
             zoho_sync_schedule_loaded=False,
             zoho_sync_server_message=False,
         )
-        if not self.env.user.has_group("base.group_system"):
+        if not self.env.user.has_group("zoho_sync.group_zoho_sync_manager"):
             return res
-        try:
-            res.update(self._zoho_sync_read_server())
-        except UserError as err:
-            # A server that is down must not break Settings: show why instead.
-            res["zoho_sync_server_message"] = err.args[0]
-            res["zoho_sync_status_html"] = Markup("<p class='text-danger'>%s</p>") % err.args[0]
+        res.update(self._zoho_sync_read_server())
         return res
 
     @api.model
     def _zoho_sync_read_server(self):
-        service = self.env["zoho.sync.service"]
-        client = service._zoho_client(timeout=SETTINGS_TIMEOUT)
-        try:
-            schedule = client.get_schedule()
-            status = client.status()
-        except ZohoSyncError as err:
-            raise UserError(service._zoho_error_message(err)) from None
-        finally:
-            client.close()
-        return {
-            "zoho_sync_schedule_loaded": True,
-            "zoho_sync_schedule_enabled": schedule.enabled,
-            "zoho_sync_interval_hours": schedule.sync_interval_hours,
-            "zoho_sync_full_sync_days": schedule.force_full_sync_days,
-            "zoho_sync_status_html": self._zoho_sync_status_html(status, schedule),
+        """Schedule and status within one short deadline; the last known ones when that fails."""
+        snapshot = self.env["zoho.sync.status"]._get()
+        status, schedule, error = snapshot._refresh(SETTINGS_BUDGET)
+        res = {
+            "zoho_sync_server_message": error or False,
+            "zoho_sync_alert": snapshot.alert_message if snapshot.alert_kind != "none" else False,
+            "zoho_sync_status_html": snapshot._render_panel(status, schedule, live=not error, error=error),
         }
-
-    @api.model
-    def _zoho_sync_status_html(self, status, schedule):
-        zs = zohosync_client
-        states, kinds = dict(RUN_STATES), dict(RUN_KINDS)
-
-        def when(ts):
-            value = zs.to_datetime(ts, naive_utc=True)
-            if not value:
-                return _("never")
-            return fields.Datetime.to_string(fields.Datetime.context_timestamp(self, value))
-
-        rows = []
-
-        def row(label, value, css=""):
-            rows.append(
-                Markup("<tr><th class='pe-3 text-nowrap'>%s</th><td class='%s'>%s</td></tr>")
-                % (label, css, value)
+        if schedule is not None:
+            res.update(
+                zoho_sync_schedule_loaded=not error,
+                zoho_sync_schedule_enabled=schedule.enabled,
+                zoho_sync_interval_hours=schedule.sync_interval_hours,
+                zoho_sync_full_sync_days=schedule.force_full_sync_days,
             )
-
-        if status.HasField("current_run"):
-            run = status.current_run
-            row(
-                _("Run in progress"),
-                _(
-                    "Run %(id)s (%(kind)s): %(done)s of %(total)s items",
-                    id=run.id,
-                    kind=kinds.get(zs.enum_label(zs.sync_pb2.RunKind, run.kind)),
-                    done=run.progress.done,
-                    total=run.progress.total,
-                ),
-                "text-primary",
-            )
-        if status.HasField("last_run"):
-            run = status.last_run
-            state = zs.enum_label(zs.sync_pb2.RunState, run.state)
-            css = {"succeeded": "text-success", "partial": "text-warning"}.get(state, "text-danger")
-            text = _(
-                "Run %(id)s, %(kind)s, finished %(when)s: %(state)s",
-                id=run.id,
-                kind=kinds.get(zs.enum_label(zs.sync_pb2.RunKind, run.kind)),
-                when=when(run.finished_at),
-                state=states.get(state, state),
-            )
-            if run.error:
-                text = "%s (%s)" % (text, run.error)
-            row(_("Last run"), text, css)
-            c = run.progress.counts
-            row(
-                _("Counts"),
-                _(
-                    "%(seen)s read, %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-                    "%(archived)s archived, %(failed)s failed",
-                    seen=c.seen,
-                    created=c.created,
-                    updated=c.updated,
-                    unchanged=c.unchanged,
-                    archived=c.archived,
-                    failed=c.failed,
-                ),
-            )
-        else:
-            row(_("Last run"), _("no run yet"))
-        row(
-            _("Products"),
-            _(
-                "%(tracked)s synced, %(failed)s failing",
-                tracked=status.products_tracked,
-                failed=status.products_failed,
-            ),
-            "text-danger" if status.products_failed else "",
-        )
-        if status.recent_errors:
-            items = Markup("").join(
-                Markup("<li>%s</li>") % ("%s (%s): %s" % (e.name or "?", e.zoho_item_id, e.reason))
-                for e in status.recent_errors[:5]
-            )
-            row(_("Failed items"), Markup("<ul class='mb-0 ps-3'>%s</ul>") % items, "text-danger")
-        if schedule.enabled and schedule.waiting_for_first_run:
-            row(
-                _("Scheduler"),
-                _("enabled; scheduled runs start after the first sync started by hand (Sync now)"),
-                "text-warning",
-            )
-        elif schedule.enabled:
-            row(
-                _("Scheduler"),
-                _(
-                    "enabled, next run %(when)s (%(kind)s)",
-                    when=when(schedule.next_run_at),
-                    kind=kinds.get(zs.enum_label(zs.sync_pb2.RunKind, schedule.next_run_kind)),
-                ),
-                "text-success",
-            )
-        elif schedule.disabled_reason:
-            row(
-                _("Scheduler"),
-                _("disabled by itself: %(reason)s", reason=schedule.disabled_reason),
-                "text-danger",
-            )
-        else:
-            row(_("Scheduler"), _("disabled"), "text-muted")
-        row(_("Server version"), escape(status.server_version), "text-muted")
-        return Markup("<table class='table table-sm table-borderless mb-0'>%s</table>") % Markup("").join(rows)
+        return res
 
     def set_values(self):
         res = super().set_values()
@@ -232,52 +132,54 @@ class ResConfigSettings(models.TransientModel):
 
     # -- buttons -------------------------------------------------------------
 
-    def _zoho_sync_notify(self, title, message, kind="info", sticky=False, next_action=None):
+    def _zoho_sync_notify(self, title, message, kind="info", sticky=False):
         params = {"title": title, "message": message, "type": kind, "sticky": sticky}
-        if next_action:
-            params["next"] = next_action
         return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
-
-    def _zoho_sync_start(self, kind):
-        self.env["zoho.sync.run"].check_access_rights("write")
-        started = self.env["zoho.sync.service"]._zoho_call("start_sync", kind, join=True)
-        run = started.run
-        self.env["zoho.sync.run"]._zoho_store(run)
-        if started.already_running:
-            return self._zoho_sync_notify(
-                _("Zoho Sync"),
-                _("Run %(id)s is already in progress; no new run was started.", id=run.id),
-                "warning",
-            )
-        label = _("Full sync") if kind == "full" else _("Sync")
-        return self._zoho_sync_notify(
-            _("Zoho Sync"),
-            _("%(label)s started: run %(id)s. Follow it under Zoho Sync > Runs.", label=label, id=run.id),
-            "success",
-        )
 
     def action_zoho_sync_now(self):
         """Start a smart sync and answer at once (StartSync; the run goes on in the server)."""
-        return self._zoho_sync_start("smart")
+        return self.env["zoho.sync.run"].action_start_sync("smart")
 
     def action_zoho_sync_full(self):
         """Start a full sync and answer at once."""
-        return self._zoho_sync_start("full")
+        return self.env["zoho.sync.run"].action_start_sync("full")
 
     def action_zoho_sync_test_connection(self):
-        """Check the server, then its Zoho and Odoo connections; report in a notification."""
+        """Check the server, then its Zoho and Odoo connections, within one budget;
+        report in a notification that names the check that timed out."""
         service = self.env["zoho.sync.service"]
+        failed = _("Zoho Sync: connection failed")
+        deadline = time.monotonic() + TEST_CONNECTION_BUDGET
         try:
-            client = service._zoho_client()
+            client = service._zoho_client(timeout=SETTINGS_TIMEOUT)
         except UserError as err:
-            return self._zoho_sync_notify(_("Zoho Sync: connection failed"), err.args[0], "danger", sticky=True)
+            return self._zoho_sync_notify(failed, err.args[0], "danger", sticky=True)
         try:
-            version = client.ping()
-            result = client.test_connections()
-        except ZohoSyncError as err:
-            return self._zoho_sync_notify(
-                _("Zoho Sync: connection failed"), service._zoho_error_message(err), "danger", sticky=True
-            )
+            try:
+                version = client.ping()
+            except ZohoSyncError as err:
+                if _timed_out(err):
+                    message = _(
+                        "The zohosync server at %(address)s did not answer within %(s)s seconds.",
+                        address=client.address,
+                        s=SETTINGS_TIMEOUT,
+                    )
+                else:
+                    message = service._zoho_error_message(err)
+                return self._zoho_sync_notify(failed, message, "danger", sticky=True)
+            left = max(deadline - time.monotonic(), 1.0)
+            try:
+                result = client.test_connections(timeout=left)
+            except ZohoSyncError as err:
+                if _timed_out(err):
+                    message = _(
+                        "The zohosync server answered, but its Zoho and Odoo checks did not finish "
+                        "within %(s)s seconds.",
+                        s=round(left),
+                    )
+                else:
+                    message = service._zoho_error_message(err)
+                return self._zoho_sync_notify(failed, message, "danger", sticky=True)
         finally:
             client.close()
         parts = [_("zohosync server %(version)s at %(address)s: OK.", version=version, address=client.address)]
@@ -302,4 +204,10 @@ class ResConfigSettings(models.TransientModel):
         )
 
     def action_zoho_sync_open_runs(self):
-        return self.env["zoho.sync.run"].action_open_runs()
+        return self.env["ir.actions.act_window"]._for_xml_id("zoho_sync.zoho_sync_run_action")
+
+
+def _timed_out(err):
+    """Whether a client error is a deadline that passed (not a refusal or an outage)."""
+    code = getattr(err, "code", None)
+    return getattr(code, "name", str(code)) == "DEADLINE_EXCEEDED"

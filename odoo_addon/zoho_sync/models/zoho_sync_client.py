@@ -46,6 +46,10 @@ PARAM_TOKEN = "zoho_sync.api_token"
 PARAM_TIMEOUT = "zoho_sync.timeout"
 DEFAULT_ADDRESS = "127.0.0.1:50051"
 
+# A call made while a user waits gets at most this long (zoho_sync.timeout may
+# only lower it): an Odoo worker held on the server is a worker no user has.
+REQUEST_TIMEOUT = 3.0
+
 # The server links each product it writes with an external id in this
 # module (never a real addon's name, so uninstalling an addon keeps them).
 ZOHOSYNC_XMLID_MODULE = "__zohosync__"
@@ -83,15 +87,20 @@ class ZohoSyncService(models.AbstractModel):
         """Connection settings from the system parameters (sudo: admins only reach here)."""
         params = self.env["ir.config_parameter"].sudo()
         try:
-            timeout = float(params.get_param(PARAM_TIMEOUT, "10") or 10)
+            timeout = float(params.get_param(PARAM_TIMEOUT, REQUEST_TIMEOUT) or REQUEST_TIMEOUT)
         except ValueError:
-            timeout = 10.0
+            timeout = REQUEST_TIMEOUT
         return {
             "address": (params.get_param(PARAM_ADDRESS) or DEFAULT_ADDRESS).strip(),
             "tls": params.get_param(PARAM_TLS, "False") not in ("False", "0", "", False),
             "token": params.get_param(PARAM_TOKEN) or None,
             "timeout": timeout,
         }
+
+    @api.model
+    def _zoho_short_timeout(self):
+        """The deadline of one call made while a user waits."""
+        return min(self._zoho_settings()["timeout"], REQUEST_TIMEOUT)
 
     @api.model
     def _zoho_client(self, timeout=None):
@@ -174,3 +183,12 @@ class ZohoSyncService(models.AbstractModel):
             raise UserError(self._zoho_error_message(err)) from None
         finally:
             client.close()
+
+
+def check_read(records):
+    """Raise AccessError unless the user may read these records (17.0 and 18.0 spellings)."""
+    if hasattr(records, "check_access"):  # 18.0
+        records.check_access("read")
+    else:
+        records.check_access_rights("read")
+        records.check_access_rule("read")

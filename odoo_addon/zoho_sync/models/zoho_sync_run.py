@@ -2,15 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Runs of the zohosync server, mirrored into Odoo for the list and form views.
 
-The server is the source of truth. This small stored model is a cache that
-is refreshed from ListRuns whenever the runs menu opens (and from GetRun
-while a run's form is open), so Odoo's list view, search, filters and
-grouping work as usual. Uninstalling drops the cache, never the history.
+The server is the source of truth. This small stored model is a cache, so
+Odoo's list view, search, filters and grouping work as usual: a run is stored
+when Sync now starts it and when it ends (its form's poller, or the cron that
+mirrors ListRuns). No screen waits on the server to show it. Uninstalling
+drops the cache, never the history.
 """
 
-from odoo import _, api, fields, models
+import datetime
 
-from .zoho_sync_client import zohosync_client
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .zoho_sync_client import check_read, zohosync_client
 
 RUN_STATES = [
     ("unspecified", "Unknown"),
@@ -65,8 +69,9 @@ def run_values(run):
         "images_failed": counts.images_failed,
         "error": run.error or False,
         "error_reason": zs.reason_name(run.error_reason) or False,
-        "zoho_calls": run.zoho_calls,
-        "odoo_calls": run.odoo_calls,
+        # Progress carries the live counts mid-run; Run's are the totals once it has ended.
+        "zoho_calls": max(run.zoho_calls, run.progress.zoho_calls),
+        "odoo_calls": max(run.odoo_calls, run.progress.odoo_calls),
         "warnings": "\n".join("%s: %s" % (zs.enum_label(sync_pb2.WarningCode, w.code).upper(), w.message) for w in run.warnings) or False,
     }
     return vals
@@ -127,74 +132,142 @@ class ZohoSyncRun(models.Model):
 
     @api.model
     def _zoho_store(self, run, with_errors=False):
-        """Create or update the record of one run message; return it."""
+        """Create or update the record of one run message; return it.
+
+        Writes only the fields that differ, so a refresh of an unchanged run
+        writes nothing. The mirror is a cache of the server's runs: users who
+        may read runs store what the server said through sudo.
+        """
+        model = self.sudo()
         vals = run_values(run)
-        rec = self.search([("run_id", "=", run.id)], limit=1)
+        rec = model.search([("run_id", "=", run.id)], limit=1)
+        if rec:
+            current = rec.read(list(vals))[0]
+            vals = {k: v for k, v in vals.items() if not self._zoho_same(rec._fields[k], current[k], v)}
         if with_errors:
-            vals["item_error_ids"] = [fields.Command.clear()] + [
-                fields.Command.create(
-                    {
-                        "zoho_item_id": e.zoho_item_id,
-                        "name": e.name,
-                        "reason": e.reason,
-                        "stage": zohosync_client.enum_label(zohosync_client.sync_pb2.ItemStage, e.stage),
-                        "odoo_id": e.odoo_id,
-                    }
-                )
+            stage = zohosync_client.sync_pb2.ItemStage
+            new = [
+                (e.zoho_item_id, e.name, e.reason, zohosync_client.enum_label(stage, e.stage), e.odoo_id)
                 for e in run.item_errors
             ]
+            old = [(e.zoho_item_id or "", e.name or "", e.reason or "", e.stage or "", e.odoo_id)
+                   for e in rec.item_error_ids] if rec else []
+            if new != old:
+                vals["item_error_ids"] = [fields.Command.clear()] + [
+                    fields.Command.create(
+                        {"zoho_item_id": z, "name": n, "reason": r, "stage": st, "odoo_id": o}
+                    )
+                    for z, n, r, st, o in new
+                ]
         if rec:
-            rec.write(vals)
+            if vals:
+                rec.write(vals)
         else:
-            rec = self.create(vals)
-        return rec
+            rec = model.create(vals)
+        return rec.with_env(self.env)
 
     @api.model
-    def _zoho_refresh(self, limit=200):
-        """Mirror the newest runs from the server (ListRuns)."""
+    def _zoho_same(self, field, stored, new):
+        if field.type == "float":
+            return abs((stored or 0.0) - (new or 0.0)) < 1e-6
+        if field.type == "datetime":
+            return (stored or False) == (new.replace(microsecond=0) if new else False) or stored == new
+        return (stored or False) == (new or False)
+
+    @api.model
+    def _zoho_refresh(self, limit=200, budget=None):
+        """Mirror the newest runs from the server (ListRuns); for the cron, never a request."""
         service = self.env["zoho.sync.service"]
-        client = service._zoho_client()
+        client = service._zoho_client(timeout=budget)
         try:
             runs = list(client.iter_runs(limit=limit))
         except zohosync_client.ZohoSyncError as err:
-            from odoo.exceptions import UserError
-
             raise UserError(service._zoho_error_message(err)) from None
         finally:
             client.close()
         return self.browse([self._zoho_store(run).id for run in runs])
 
     @api.model
-    def action_open_runs(self):
-        """Menu entry: refresh the mirror from the server, then show the list."""
-        self.check_access_rights("write")
-        self._zoho_refresh()
-        action = self.env["ir.actions.act_window"]._for_xml_id("zoho_sync.zoho_sync_run_action")
-        return action
+    def _zoho_check_user(self):
+        """Starting, cancelling or refreshing a run is for Zoho Sync users."""
+        if not self.env.user.has_group("zoho_sync.group_zoho_sync_user"):
+            raise AccessError(_("Only Zoho Sync users may start, cancel or refresh a run."))
+
+    @api.model
+    def action_start_sync(self, kind="smart"):
+        """Start a run (StartSync, one short call) and answer at once with a
+        notification; then the run's form, which follows its progress."""
+        self._zoho_check_user()
+        service = self.env["zoho.sync.service"]
+        started = service._zoho_call("start_sync", kind, join=True, timeout=service._zoho_short_timeout())
+        rec = self._zoho_store(started.run)
+        if started.already_running:
+            title = _("Zoho Sync")
+            message = _("Run %(id)s is already in progress; no new run was started.", id=started.run.id)
+            kind_css = "warning"
+        else:
+            label = _("Full sync") if kind == "full" else _("Sync")
+            title = _("Zoho Sync")
+            message = _("%(label)s started: run %(id)s.", label=label, id=started.run.id)
+            kind_css = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind_css,
+                "sticky": False,
+                "next": rec._zoho_form_action(),
+            },
+        }
+
+    def _zoho_form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
 
     def action_refresh(self):
         """Reload this run from the server (GetRun, with its failed items)."""
-        self.check_access_rights("write")
+        self._zoho_check_user()
         service = self.env["zoho.sync.service"]
         for rec in self:
-            run = service._zoho_call("get_run", rec.run_id)
+            run = service._zoho_call("get_run", rec.run_id, timeout=service._zoho_short_timeout())
             self._zoho_store(run, with_errors=True)
         return True
 
     def zoho_sync_poll(self):
         """Called every ~2 s by the run form while the run is in progress.
 
-        One short GetRun per call; returns whether the run is still in progress.
+        One short GetRun. While the run goes on nothing is written: the live
+        figures go back to the page. When the run has ended (also when the form
+        of a run that ended unseen is opened), the stored run is written once.
         """
         self.ensure_one()
-        self.action_refresh()
-        return {"running": self.state == "running", "progress": self.progress, "state": self.state}
+        check_read(self)
+        service = self.env["zoho.sync.service"]
+        run = service._zoho_call("get_run", self.run_id, timeout=service._zoho_short_timeout())
+        live = run_values(run)
+        running = zohosync_client.run_is_active(run)
+        if not running:
+            self._zoho_store(run, with_errors=True)
+        return {
+            "running": running,
+            "stored": not running,
+            "values": {k: v for k, v in live.items() if not isinstance(v, datetime.datetime)},
+        }
 
     def action_cancel_run(self):
         self.ensure_one()
-        self.check_access_rights("write")
-        self.env["zoho.sync.service"]._zoho_call("cancel_run", self.run_id)
-        self.action_refresh()
+        self._zoho_check_user()
+        service = self.env["zoho.sync.service"]
+        run = service._zoho_call("cancel_run", self.run_id, timeout=service._zoho_short_timeout())
+        self._zoho_store(run, with_errors=True)
         return True
 
 

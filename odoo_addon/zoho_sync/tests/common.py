@@ -44,6 +44,8 @@ class FakeClient:
         self.run.started_at.FromSeconds(1_800_000_000)
         self.already_running = False
         self.raise_on = {}
+        self.last_success_at = None  # datetime (naive UTC) of the last successful run, or None
+        self.timeout = 3.0
 
     def _maybe_raise(self, name):
         self.calls.append(name)
@@ -70,8 +72,13 @@ class FakeClient:
         last = pb.Run(id="40", kind=pb.RUN_KIND_FULL, state=pb.RUN_STATE_PARTIAL)
         last.progress.counts.seen = 12
         last.progress.counts.failed = 1
+        success = None
+        if self.last_success_at:
+            success = pb.Run(id="39", kind=pb.RUN_KIND_SMART, state=pb.RUN_STATE_SUCCEEDED)
+            success.finished_at.FromDatetime(self.last_success_at)
         return pb.GetStatusResponse(
             last_run=last,
+            last_successful_run=success,
             products_tracked=11,
             products_failed=1,
             schedule=self.schedule,
@@ -166,10 +173,10 @@ class LiveZohoSync:
 
     TOKEN = "zoho-sync-live-test-token"
 
-    def __init__(self, odoo_url, db, items=40):
+    def __init__(self, odoo_url, db, items=40, latency="10ms"):
         self.bin = _find_binary("ZOHOSYNC_BIN", "zohosync")
         self.fakes_bin = _find_binary("ZOHOSYNC_FAKES", "zohosync-fakes")
-        self.odoo_url, self.db, self.items = odoo_url, db, items
+        self.odoo_url, self.db, self.items, self.latency = odoo_url, db, items, latency
         self.dir = None
         self.fakes = None
         self.server = None
@@ -186,7 +193,7 @@ class LiveZohoSync:
             json.dumps({"url": self.odoo_url, "db": self.db, "username": "admin", "password": "admin"})
         )
         self.fakes = subprocess.Popen(
-            [self.fakes_bin, "serve", "--dir", str(self.dir), "--items", str(self.items), "--latency", "10ms"],
+            [self.fakes_bin, "serve", "--dir", str(self.dir), "--items", str(self.items), "--latency", self.latency],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -4,8 +4,9 @@
 //
 // <widget name="zoho_sync_run_poller"/> on the run form: while the run is in
 // progress it asks Odoo every 2 s to read the run from the zohosync server
-// (one short GetRun, zoho.sync.run.zoho_sync_poll) and reloads the record, so
-// the progress bar and the counts move. No request is held open for the run.
+// (one short GetRun, zoho.sync.run.zoho_sync_poll) and shows the live figures
+// it returns; nothing is written while the run goes on. When the run has ended
+// Odoo stores it once and the form reloads the stored record.
 
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -20,10 +21,11 @@ export class ZohoSyncRunPoller extends Component {
 
     setup() {
         this.orm = useService("orm");
-        this.state = useState({ polling: false, error: "", lastUpdate: "" });
+        this.state = useState({ polling: false, error: "", lastUpdate: "", live: null });
         this.timer = null;
         this.alive = true;
-        onMounted(() => this.schedule());
+        // A run stored as in progress is asked about at once: it may have ended unseen.
+        onMounted(() => this.schedule(0));
         onPatched(() => {
             if (this.running && !this.timer && !this.busy) {
                 this.schedule();
@@ -40,15 +42,21 @@ export class ZohoSyncRunPoller extends Component {
         return this.props.record.data.state === "running";
     }
 
-    schedule() {
+    schedule(delay = POLL_INTERVAL_MS) {
         clearTimeout(this.timer);
         this.timer = null;
         if (!this.alive || !this.running) {
             this.state.polling = false;
+            this.state.live = null;
             return;
         }
         this.state.polling = true;
-        this.timer = setTimeout(() => this.poll(), POLL_INTERVAL_MS);
+        this.timer = setTimeout(() => this.poll(), delay);
+    }
+
+    get percent() {
+        const live = this.state.live;
+        return live ? Math.round(live.progress || 0) : 0;
     }
 
     async poll() {
@@ -59,10 +67,11 @@ export class ZohoSyncRunPoller extends Component {
         }
         this.busy = true;
         try {
-            await this.orm.call("zoho.sync.run", "zoho_sync_poll", [[record.resId]]);
+            const result = await this.orm.call("zoho.sync.run", "zoho_sync_poll", [[record.resId]]);
             this.state.error = "";
             this.state.lastUpdate = new Date().toLocaleTimeString();
-            if (this.alive) {
+            this.state.live = result.running ? result.values : null;
+            if (this.alive && result.stored) {
                 await record.load();
             }
         } catch (error) {

@@ -2,8 +2,11 @@
 // Copyright 2026 zohosync authors
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 //
-// Settings > Zoho Sync > Sync now, follow the run to its end, then see the
-// products that came from the emulated Zoho catalogue.
+// zoho_sync_tour (an administrator): Settings > Zoho Sync > Sync now, the run's
+// form follows the run to its end, then the products that came from the
+// emulated Zoho catalogue.
+// zoho_sync_user_tour (a Zoho Sync User, no Settings rights): Zoho Sync > Sync
+// now from the menu, the live progress, the run's end.
 // Written for the tour runners of 17.0 and 18.0: 17-only / 18-only keys are added per version.
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
@@ -34,16 +37,6 @@ registry.category("web_tour.tours").add("zoho_sync_tour", {
             ...CHECK,
         },
         {
-            content: "Open the runs",
-            trigger: "button[name='action_zoho_sync_open_runs']",
-            run: "click",
-        },
-        {
-            content: "Open the newest run",
-            trigger: ".o_list_view .o_data_row:first-child td[name='run_id']",
-            run: "click",
-        },
-        {
             content: "The run form polls the server until the run has succeeded",
             trigger: ".o_form_view .o_statusbar_status button[aria-checked='true']:contains('Succeeded')",
             timeout: 60000,
@@ -66,6 +59,42 @@ registry.category("web_tour.tours").add("zoho_sync_tour", {
             content: "The emulated catalogue's products are there",
             trigger: ".o_kanban_record:contains('Compact Notebook 1')",
             timeout: 30000,
+            ...CHECK,
+        },
+    ],
+});
+
+
+registry.category("web_tour.tours").add("zoho_sync_user_tour", {
+    ...(v18 ? {} : { test: true }),
+    url: "/web#action=zoho_sync.zoho_sync_run_action",
+    steps: () => [
+        {
+            content: "Click Zoho Sync > Sync now in the menu",
+            trigger: ".o_main_navbar [data-menu-xmlid='zoho_sync.zoho_sync_menu_sync']",
+            timeout: 30000, // the first page of a fresh database builds its assets
+            run: "click",
+        },
+        {
+            content: "A notification names the run",
+            trigger: ".o_notification:contains('Sync started: run')",
+            ...CHECK,
+        },
+        {
+            content: "The run's form shows the live progress while the run goes on",
+            trigger: ".o_form_view .o_zoho_sync_live .o_zoho_sync_live_progress",
+            timeout: 30000,
+            ...CHECK,
+        },
+        {
+            content: "The run form polls the server until the run has succeeded",
+            trigger: ".o_form_view .o_statusbar_status button[aria-checked='true']:contains('Succeeded')",
+            timeout: 60000,
+            ...CHECK,
+        },
+        {
+            content: "The stored progress bar is full",
+            trigger: ".o_zoho_sync_progress:contains('100')",
             ...CHECK,
         },
     ],
