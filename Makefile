@@ -13,7 +13,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 GEN_DIRS := server/gen client/python/gen
 export GOTOOLCHAIN ?= local
 
-.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short deb test-deb check-debian-python check-citations staticcheck wheel test-wheel
+.PHONY: build generate check-generated lint lint-addon test test-go test-python bench demo tools tools-proto tools-python tools-grpcurl clean test-faults test-odoo test-real-odoo fuzz-short deb test-deb check-debian-python check-citations staticcheck wheel test-wheel bench-real-odoo
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./server/cmd/zohosync
@@ -153,6 +153,16 @@ REAL_ODOO_MASTER   ?= local-master-17
 test-real-odoo: build
 	ZOHOSYNC_BIN=$(CURDIR)/$(BIN) ZOHOSYNC_REAL_ODOO=$(REAL_ODOO) ZOHOSYNC_REAL_ODOO_TEMPLATE=$(REAL_ODOO_TEMPLATE) \
 	ZOHOSYNC_REAL_ODOO_MASTER=$(REAL_ODOO_MASTER) $(GO) test -count=1 -v -run RealOdoo -timeout 30m ./server/e2e
+
+## bench-real-odoo: a first sync of 1,000 items with pictures into a real Odoo (not in CI), timed against
+## a plain load() writer on another copy, with and without an API key (README "Against a real Odoo 18").
+BENCH_ODOO          ?= http://127.0.0.1:8070
+BENCH_ODOO_TEMPLATE ?= odoo18
+BENCH_ODOO_MASTER   ?= local-master-18
+BENCH_ODOO_PID      ?= # the Odoo server's pid, when it runs here: its CPU time is reported too
+bench-real-odoo: build
+	ZOHOSYNC_BIN=$(CURDIR)/$(BIN) ZOHOSYNC_REAL_ODOO=$(BENCH_ODOO) ZOHOSYNC_REAL_ODOO_TEMPLATE=$(BENCH_ODOO_TEMPLATE) \
+	ZOHOSYNC_REAL_ODOO_MASTER=$(BENCH_ODOO_MASTER) ZOHOSYNC_REAL_ODOO_PID=$(BENCH_ODOO_PID) $(GO) test -count=1 -run '^$$' -bench RealOdoo -benchtime 1x -timeout 60m -v ./server/e2e
 
 ## bench: figures for the README (Go testing.B; see README "Performance")
 bench: build

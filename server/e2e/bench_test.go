@@ -126,6 +126,7 @@ func measuredRun(b *testing.B, e *env, cgroup, label string, args ...string) {
 	b.ReportMetric(float64(zs.PeakPerMinute), label+"-zoho-peak-calls-in-60s")
 	b.ReportMetric(float64(zs.RateLimited44-zoho0.RateLimited44), label+"-zoho-429s")
 	b.ReportMetric(float64(e.odoo.BytesReceived()-odooBytes0)/(1<<20), label+"-odoo-MB-sent")
+	b.ReportMetric(float64(e.odoo.BytesReceived()-odooBytes0)/items, label+"-odoo-bytes-sent/item")
 	b.ReportMetric(float64(e.peakRSS())/(1<<20), label+"-peak-RSS-MB")
 	b.ReportMetric(float64(peakAnon)/(1<<20), label+"-peak-anon-MB")
 	if c["images_downloaded"]+c["images_unchanged"] > 0 {

@@ -31,14 +31,15 @@ import (
 // module, admin/admin), syncs into the copy, checks it over XML-RPC and drops it.
 
 type realOdoo struct {
-	t            *testing.T
+	t            testing.TB
 	url, db      string
 	master       string
 	client       *odoo.Client
 	templateName string
+	drop         func() // drops the copy now (it is dropped at the end of the test anyway)
 }
 
-func newRealOdoo(t *testing.T, template string) *realOdoo {
+func newRealOdoo(t testing.TB, template string) *realOdoo {
 	url := os.Getenv("ZOHOSYNC_REAL_ODOO")
 	if url == "" {
 		t.Skip("ZOHOSYNC_REAL_ODOO is not set: no real Odoo to test against")
@@ -55,11 +56,13 @@ func newRealOdoo(t *testing.T, template string) *realOdoo {
 	if err := dbs.Call("duplicate_database", []any{r.master, template, r.db}, nil); err != nil {
 		t.Fatalf("cannot copy database %s: %v", template, err)
 	}
-	t.Cleanup(func() {
+	r.drop = func() {
 		if os.Getenv("ZOHOSYNC_REAL_ODOO_KEEP") == "" {
 			_ = dbs.Call("drop", []any{r.master, r.db}, nil)
 		}
-	})
+		r.drop = func() {}
+	}
+	t.Cleanup(func() { r.drop() })
 	r.client = odoo.New(odoo.Config{URL: url, DB: r.db, Username: "admin", Password: "admin"})
 	if err := r.client.Login(context.Background()); err != nil {
 		t.Fatal(err)
@@ -183,8 +186,10 @@ func (r *realOdoo) check(em *zohotest.Server, withImages bool) {
 	}
 }
 
-func (r *realOdoo) env(t *testing.T, o envOptions) *env {
-	o.zohoExtra = map[string]any{"requests_per_minute": 3000} // the emulator is not Zoho: no 100/minute wait
+func (r *realOdoo) env(t testing.TB, o envOptions) *env {
+	if o.zohoExtra == nil {
+		o.zohoExtra = map[string]any{"requests_per_minute": 3000} // the emulator is not Zoho: no 100/minute wait
+	}
 	e := newEnv(t, o)
 	// The Python tool's "type": "product" (docs/python-tool.md#configuration-files): storable where Inventory is installed.
 	e.mapping["products"].(map[string]any)["default_values"].(map[string]any)["type"] = "product"

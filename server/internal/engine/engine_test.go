@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 	"strings"
 	"sync"
@@ -552,5 +553,51 @@ func TestStartThenCancelAtOnceEndsCancelled(t *testing.T) {
 		if final.State != zv1.RunState_RUN_STATE_CANCELLED || final.ErrorReason != zv1.ErrorReason_ERROR_REASON_CANCELLED {
 			t.Fatalf("try %d: state %v reason %v error %q", i, final.State, final.ErrorReason, final.Error)
 		}
+	}
+}
+
+// TestFirstSyncWritesNewProductsAndTheirPicturesInOneLoad: against the Odoo
+// double, a first sync sends new products with their pictures in the same
+// load() (a picture-only write after a create makes Odoo write each product
+// twice); a resync sends nothing.
+func TestFirstSyncWritesNewProductsAndTheirPicturesInOneLoad(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	pics := map[string][]byte{}
+	for i := range 5 {
+		id := fmt.Sprint("970000000000000000", i+1)
+		r.zoho.PutItem(zohotest.Item{ItemID: id, Name: "Carried " + id, Status: "active", Rate: float64(i + 1), Unit: "pcs"})
+		if i != 2 {
+			pics[id] = pngBytes(30+i, 20, color.RGBA{uint8(40 * i), 0, 0, 255})
+			r.zoho.SetImage(id, "image/png", pics[id])
+		}
+	}
+	r.odoo.ResetCalls()
+	run := r.full()
+	c := counts(run)
+	sent := int64(0)
+	for _, b := range pics {
+		sent += int64(len(b))
+	}
+	if run.State != zv1.RunState_RUN_STATE_SUCCEEDED || c.Created != 5 || c.ImagesDownloaded != 4 || c.ImageBytesSent != sent || c.ImagesFailed != 0 {
+		t.Fatalf("first run: %v %v", run.State, c)
+	}
+	if n := r.odoo.Calls()["product.template.load"]; n != 1 {
+		t.Fatalf("%d load() calls for 5 new products with pictures, want 1 (calls %v)", n, r.odoo.Calls())
+	}
+	r.requireEachOnce()
+	for id, p := range r.products() {
+		st, err := r.store.Item(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, pictured := pics[id]; pictured != (p[0].Image1920 != "") || pictured != (st.ImageMD5 != "") || st.ImageError != "" {
+			t.Errorf("%s: picture in Odoo %v, state %+v", id, p[0].Image1920 != "", st)
+		}
+	}
+	r.odoo.ResetCalls()
+	r.zoho.ResetStats()
+	run = r.full()
+	if c := counts(run); c.ImagesUnchanged != 4 || r.zoho.Stats().ImageCalls != 0 || r.odoo.Calls()["product.template.load"] != 0 {
+		t.Fatalf("resync: %v, %d downloads, calls %v", c, r.zoho.Stats().ImageCalls, r.odoo.Calls())
 	}
 }

@@ -99,12 +99,17 @@ type fakeOdoo struct {
 	// connectGate, when set, blocks Connect until it is closed.
 	connectGate chan struct{}
 	writes      []odoo.ProductWrite
+	writeCalls  int // WriteProducts calls (one per batch)
+	imageCalls  int // SetImages calls
 	images      map[int64][]byte
+	// refuseImage makes a create carrying these Zoho items' pictures write
+	// the product without it, with the reason.
+	refuseImage map[string]string
 	archiveMiss map[int64]bool // Archive says these are gone
 }
 
 func newFakeOdoo() *fakeOdoo {
-	return &fakeOdoo{products: map[int64]odoo.Record{}, xmlids: map[string]int64{}, refuse: map[string]string{}, images: map[int64][]byte{}, archiveMiss: map[int64]bool{}}
+	return &fakeOdoo{products: map[int64]odoo.Record{}, xmlids: map[string]int64{}, refuse: map[string]string{}, refuseImage: map[string]string{}, images: map[int64][]byte{}, archiveMiss: map[int64]bool{}}
 }
 
 func (o *fakeOdoo) call() {
@@ -223,6 +228,7 @@ func (o *fakeOdoo) WriteProducts(_ context.Context, ps []odoo.ProductWrite, batc
 		o.call()
 		var rs []odoo.Result
 		o.mu.Lock()
+		o.writeCalls++
 		for i := start; i < min(start+batchSize, len(ps)); i++ {
 			p := ps[i]
 			o.writes = append(o.writes, p)
@@ -246,7 +252,13 @@ func (o *fakeOdoo) WriteProducts(_ context.Context, ps []odoo.ProductWrite, batc
 			for _, f := range fields {
 				o.products[id][f] = p.Values[f]
 			}
-			rs = append(rs, odoo.Result{Index: i, ID: id})
+			r := odoo.Result{Index: i, ID: id}
+			if why, bad := o.refuseImage[p.ZohoID]; bad && p.Image != nil {
+				r.ImageErr = &odoo.Refusal{Reason: "Odoo refused the image: " + why}
+			} else if p.Image != nil {
+				o.images[id] = p.Image
+			}
+			rs = append(rs, r)
 		}
 		o.mu.Unlock()
 		each(rs)
@@ -285,6 +297,7 @@ func (o *fakeOdoo) SetImages(_ context.Context, imgs []odoo.Image) ([]odoo.Resul
 	o.call()
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.imageCalls++
 	out := make([]odoo.Result, len(imgs))
 	for i, img := range imgs {
 		o.images[img.ID] = img.Data

@@ -48,7 +48,7 @@ func (s *pictures) run(runCtx, wctx context.Context, plans []*plan, l *ledger) e
 	kept := 0
 	for _, pl := range plans {
 		st := l.current(pl)
-		if st.State == store.StateFailed || pl.odooID == 0 {
+		if st.State == store.StateFailed || pl.odooID == 0 || pl.carried {
 			continue
 		}
 		id := pl.p.ImageIdentity
@@ -276,4 +276,170 @@ func (s *pictures) failed(j imageJob, reason string, l *ledger) {
 	l.put(st)
 	s.report.imageError(j.pl.p.ZohoID, j.pl.p.Name, reason, j.pl.odooID)
 	s.report.done([]*plan{j.pl}, 0)
+}
+
+// carry brings the pictures of new products and hands the products to write
+// in batches of batchSize or about odoo.ImageBatchBytes of pictures, each
+// picture in its product's row: a later picture write would make Odoo write
+// every product a second time. The next batch's pictures download while one
+// is written (one write in flight, so Odoo sees the calls in the same order).
+// A picture that cannot be had (a bad image, or downloads stopped by a quota
+// or a cancellation) leaves its product to be written without it.
+func (s *pictures) carry(runCtx context.Context, creates []*plan, batchSize int, shape func(*plan) string, write func([]*plan) error) error {
+	var direct, fetch []*plan
+	for _, pl := range creates {
+		pl.carried = true
+		if pl.p.ImageIdentity == "" {
+			direct = append(direct, pl)
+		} else {
+			fetch = append(fetch, pl)
+		}
+	}
+	var inflight chan error // the write under way, if any: its outcome arrives on it
+	wait := func() error {
+		if inflight == nil {
+			return nil
+		}
+		err := <-inflight
+		inflight = nil
+		return err
+	}
+	// Products of one shape (set of fields) can share a call: a batch fills per shape.
+	type group struct {
+		plans []*plan
+		bytes int
+	}
+	pending := map[string]*group{}
+	var shapes []string
+	flush := func(g *group) error {
+		if err := wait(); err != nil || len(g.plans) == 0 {
+			return err
+		}
+		batch := g.plans
+		g.plans, g.bytes = nil, 0
+		inflight = make(chan error, 1)
+		go func() { inflight <- write(batch) }()
+		return nil
+	}
+	add := func(pl *plan) error {
+		k := shape(pl)
+		g := pending[k]
+		if g == nil {
+			g = &group{}
+			pending[k] = g
+			shapes = append(shapes, k)
+		}
+		g.plans = append(g.plans, pl)
+		if pl.image != nil {
+			g.bytes += len(pl.image.Data)
+		}
+		if len(g.plans) < max(1, batchSize) && g.bytes < odoo.ImageBatchBytes {
+			return nil
+		}
+		return flush(g)
+	}
+
+	workers := max(1, s.opts.Concurrency)
+	fctx, stop := context.WithCancel(runCtx)
+	defer stop()
+	in := make(chan *plan)
+	out := make(chan imageResult, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for pl := range in {
+				res, err := s.fetch.Fetch(fctx, pl.p.ZohoID, pl.p.ImageIdentity)
+				out <- imageResult{job: imageJob{pl: pl, identity: pl.p.ImageIdentity}, res: res, err: err}
+			}
+		}()
+	}
+	go func() {
+		defer close(in)
+		for _, pl := range fetch {
+			select {
+			case in <- pl:
+			case <-fctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+
+	var writeErr, fatal error
+	for _, pl := range direct {
+		if writeErr = add(pl); writeErr != nil {
+			stop()
+			break
+		}
+	}
+	fetched := make(map[*plan]bool, len(fetch))
+	for r := range out {
+		if writeErr != nil {
+			continue // drain
+		}
+		pl := r.job.pl
+		fetched[pl] = true
+		var problem *images.Problem
+		switch {
+		case errors.As(r.err, &problem):
+			s.count(r.res, false)
+			pl.imageErr = problem.Reason
+		case r.err != nil:
+			if fatal == nil {
+				fatal = r.err // quota, auth, cancellation: no more downloads; the products are still written
+			}
+			stop()
+		default:
+			s.count(r.res, false)
+			if r.res.CacheErr != nil {
+				s.log.Warn("image cache write failed", "zoho_item_id", pl.p.ZohoID, "error", r.res.CacheErr)
+			}
+			res := r.res
+			pl.image = &res
+		}
+		if writeErr = add(pl); writeErr != nil {
+			stop()
+		}
+	}
+	for _, pl := range fetch { // never asked for: downloads stopped
+		if writeErr == nil && !fetched[pl] {
+			writeErr = add(pl)
+		}
+	}
+	for _, k := range shapes {
+		if writeErr == nil {
+			writeErr = flush(pending[k])
+		}
+	}
+	if err := wait(); writeErr == nil {
+		writeErr = err
+	}
+	if writeErr != nil {
+		return writeErr
+	}
+	if errors.Is(fatal, context.Canceled) && runCtx.Err() != nil {
+		return nil // cancelled: the caller notices and stops after this page
+	}
+	return fatal
+}
+
+// carriedWritten records what became of a new product's picture once the
+// product is written: sent with it, refused or unusable (an image error, so
+// the next run tries again), or none to send. A picture whose download never
+// happened is not recorded, so the next run sends it.
+func (s *pictures) carriedWritten(pl *plan, l *ledger) {
+	st := l.current(pl)
+	switch {
+	case pl.image != nil:
+		st.ImageID, st.ImageMD5, st.ImageError, st.ImageCleared = pl.p.ImageIdentity, pl.image.MD5, "", false
+		l.put(st)
+		n := int64(len(pl.image.Data))
+		pl.image = nil
+		s.report.counts(func(c *zv1.Counts) { c.ImageBytesSent += n })
+	case pl.imageErr != "":
+		s.failed(imageJob{pl: pl, identity: pl.p.ImageIdentity}, pl.imageErr, l)
+	}
+	s.report.done([]*plan{pl}, 0)
 }

@@ -256,9 +256,18 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 		}
 	} else {
 		// write
-		err := s.writer.run(wctx, plans, func(written, failed []*plan) {
+		var carry func([]*plan, func([]*plan) error) error
+		if s.pictures != nil {
+			carry = func(creates []*plan, write func([]*plan) error) error {
+				return s.pictures.carry(ctx, creates, s.cfg.Mapping.Options.BatchSize, createShape, write)
+			}
+		}
+		err := s.writer.run(wctx, plans, carry, func(written, failed []*plan) {
 			for _, pl := range written {
 				l.written(pl)
+				if pl.carried {
+					s.pictures.carriedWritten(pl, l)
+				}
 			}
 			for _, pl := range failed {
 				l.writeFailed(pl)

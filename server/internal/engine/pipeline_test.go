@@ -2,12 +2,15 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/config"
+	"github.com/zohosync/zohosync/server/internal/store"
 )
 
 // fakeRig is an engine on the in-memory fakes.
@@ -16,6 +19,7 @@ type fakeRig struct {
 	odoo  *fakeOdoo
 	store *fakeStore
 	eng   *Engine
+	cfg   *config.Config
 }
 
 func newFakeRig(t *testing.T, items int) *fakeRig {
@@ -28,6 +32,7 @@ func newFakeRig(t *testing.T, items int) *fakeRig {
 	m.Options.Images.Enabled = false
 	m.Options.BatchSize = 2
 	cfg := &config.Config{Zoho: config.Zoho{ItemSource: "books"}, Mapping: m}
+	r.cfg = cfg
 	r.eng = New(Deps{Config: cfg, Store: r.store, Zoho: r.zoho, NewOdoo: func() OdooTarget { return r.odoo }})
 	return r
 }
@@ -205,5 +210,75 @@ func TestFollowTellsEveryStartAndEnd(t *testing.T) {
 	want := "[1:RUN_STATE_RUNNING 1:RUN_STATE_SUCCEEDED 2:RUN_STATE_RUNNING 2:RUN_STATE_SUCCEEDED 3:RUN_STATE_RUNNING 3:RUN_STATE_SUCCEEDED]"
 	if fmt.Sprint(got) != want {
 		t.Fatalf("followed %v, want %s", got, want)
+	}
+}
+
+// A first sync writes new products and their pictures in one load() a batch:
+// no picture-only writes after the creates, and the store knows each picture
+// sent. A picture that cannot be had, or that Odoo refuses, leaves its product
+// created without it and an image error, retried (separately) next run.
+func TestFirstSyncCarriesPicturesWithNewProducts(t *testing.T) {
+	r := newFakeRig(t, 7)
+	f := &fakeImages{data: map[string][]byte{}, problem: map[string]string{"1005": "not an image"}}
+	for i, it := range r.zoho.items {
+		if i == 2 {
+			continue // no picture
+		}
+		it.Fields["image_name"] = json.RawMessage(fmt.Sprintf("%q", fmt.Sprint("pic-", i, ".png")))
+		f.data[it.ID] = []byte(fmt.Sprint("png-", i))
+	}
+	r.odoo.refuseImage["1006"] = "not a picture Odoo can read"
+	cfg := r.cfg
+	cfg.Mapping.Options.Images.Enabled = true
+	cfg.Mapping.Options.Images.Concurrency = 2
+	r.eng = New(Deps{Config: cfg, Store: r.store, Zoho: r.zoho, Images: f, NewOdoo: func() OdooTarget { return r.odoo }})
+
+	run, _ := r.run(t, zv1.RunKind_RUN_KIND_FULL)
+	c := run.Progress.Counts
+	if run.State != zv1.RunState_RUN_STATE_SUCCEEDED || c.Created != 7 || c.ImagesFailed != 2 || run.Progress.Done != 7 {
+		t.Fatalf("first run: %v %+v done %d", run.State, c, run.Progress.Done)
+	}
+	// 7 items in pages of 2 and batches of 2: one WriteProducts a page, none for pictures.
+	if r.odoo.writeCalls != 4 || r.odoo.imageCalls != 0 {
+		t.Fatalf("%d product writes, %d picture writes; want 4 and 0", r.odoo.writeCalls, r.odoo.imageCalls)
+	}
+	var sent int64
+	for i, it := range r.zoho.items {
+		st := r.store.items[it.ID]
+		got := r.odoo.images[st.OdooID]
+		switch it.ID {
+		case "1002":
+			if got != nil || st.ImageMD5 != "" || st.ImageError != "" {
+				t.Errorf("%s (no picture): odoo %q, state %+v", it.ID, got, st)
+			}
+		case "1005", "1006":
+			if got != nil || st.ImageMD5 != "" || st.ImageError == "" || st.State != store.StateSynced {
+				t.Errorf("%s (bad picture): odoo %q, state %+v", it.ID, got, st)
+			}
+		default:
+			want := fmt.Sprint("png-", i)
+			sent += int64(len(want))
+			if string(got) != want || st.ImageMD5 != fmt.Sprintf("md5-%x", want) || st.ImageID == "" {
+				t.Errorf("%s: odoo %q, state %+v", it.ID, got, st)
+			}
+		}
+	}
+	if c.ImageBytesSent != sent {
+		t.Errorf("image bytes sent %d, want %d", c.ImageBytesSent, sent)
+	}
+
+	// Next run: the two bad pictures are tried again, as picture writes; nothing else moves.
+	delete(f.problem, "1005")
+	delete(r.odoo.refuseImage, "1006")
+	f.fetched = nil
+	second, _ := r.run(t, zv1.RunKind_RUN_KIND_SMART)
+	if c := second.Progress.Counts; second.State != zv1.RunState_RUN_STATE_SUCCEEDED || c.Created+c.Updated != 0 || c.ImagesFailed != 0 {
+		t.Fatalf("second run: %v %+v", second.State, c)
+	}
+	if slices.Sort(f.fetched); fmt.Sprint(f.fetched) != "[1005 1006]" || r.odoo.imageCalls != 2 { // one a page: they sit on two pages
+		t.Fatalf("second run fetched %v, %d picture writes", f.fetched, r.odoo.imageCalls)
+	}
+	if string(r.odoo.images[r.store.items["1006"].OdooID]) != "png-6" {
+		t.Fatal("the refused picture was not sent again")
 	}
 }

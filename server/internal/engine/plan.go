@@ -2,6 +2,7 @@ package engine
 
 import (
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
+	"github.com/zohosync/zohosync/server/internal/images"
 	"github.com/zohosync/zohosync/server/internal/mapping"
 	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/store"
@@ -28,6 +29,11 @@ type plan struct {
 	link         bool // give the matched product our external id
 	imageKnown   bool // rec was read with its picture
 	odooHasImage bool
+
+	// write: a new product's picture, carried in its own row (images on).
+	carried  bool
+	image    *images.Result // the picture, when it could be had
+	imageErr string         // why it could not go with the product (which is still written)
 
 	// write: the outcome.
 	failReason string

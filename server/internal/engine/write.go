@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
+	"slices"
+	"strings"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/mapping"
@@ -23,28 +25,50 @@ type writer struct {
 // run writes the plans that need it. Each written plan gets its odooID (and
 // linkedBy "created" for a new product); a refused one gets failReason and no
 // action. batch receives the plans of each Odoo call once it is answered.
-func (w *writer) run(ctx context.Context, plans []*plan, batch func(written, failed []*plan)) error {
-	var links []*plan
-	var todo []*plan
-	var ps []odoo.ProductWrite
+// With carry set, new products go through it: it brings their pictures and
+// hands them back in batches to write, each picture in its product's row.
+func (w *writer) run(ctx context.Context, plans []*plan, carry func(creates []*plan, write func([]*plan) error) error, batch func(written, failed []*plan)) error {
+	var links, creates, others []*plan
 	for _, pl := range plans {
 		if pl.link {
 			links = append(links, pl)
 		}
 		switch pl.action {
 		case zv1.Action_ACTION_CREATE:
-			todo = append(todo, pl)
-			ps = append(ps, odoo.ProductWrite{ZohoID: pl.p.ZohoID, Values: createValues(pl.p)})
+			creates = append(creates, pl)
 		case zv1.Action_ACTION_UPDATE, zv1.Action_ACTION_ARCHIVE:
-			todo = append(todo, pl)
-			ps = append(ps, odoo.ProductWrite{ZohoID: pl.p.ZohoID, ID: pl.odooID, Values: pl.p.Values, Fields: changedFields(pl.changes)})
+			others = append(others, pl)
 		}
 	}
 	if len(links) > 0 {
 		w.linkExisting(ctx, links)
 	}
-	if len(ps) == 0 {
+	write := func(todo []*plan) error { return w.write(ctx, todo, batch) }
+	if carry != nil && len(creates) > 0 {
+		if err := carry(creates, write); err != nil {
+			return err
+		}
+	} else {
+		others = append(creates, others...)
+	}
+	return write(others)
+}
+
+// write sends the plans to Odoo, a batch at a time.
+func (w *writer) write(ctx context.Context, todo []*plan, batch func(written, failed []*plan)) error {
+	if len(todo) == 0 {
 		return nil
+	}
+	ps := make([]odoo.ProductWrite, len(todo))
+	for i, pl := range todo {
+		if pl.action == zv1.Action_ACTION_CREATE {
+			ps[i] = odoo.ProductWrite{ZohoID: pl.p.ZohoID, Values: createValues(pl.p)}
+			if pl.image != nil {
+				ps[i].Image = pl.image.Data
+			}
+		} else {
+			ps[i] = odoo.ProductWrite{ZohoID: pl.p.ZohoID, ID: pl.odooID, Values: pl.p.Values, Fields: changedFields(pl.changes)}
+		}
 	}
 	return w.odoo.WriteProducts(ctx, ps, w.batchSize, func(rs []odoo.Result) {
 		var ok, bad []*plan
@@ -53,8 +77,12 @@ func (w *writer) run(ctx context.Context, plans []*plan, batch func(written, fai
 			if r.Err != nil {
 				pl.failReason = r.Err.Error()
 				pl.action = zv1.Action_ACTION_UNSPECIFIED
+				pl.image = nil
 				bad = append(bad, pl)
 				continue
+			}
+			if r.ImageErr != nil {
+				pl.image, pl.imageErr = nil, r.ImageErr.Error()
 			}
 			pl.odooID = r.ID
 			if pl.linkedBy == "" {
@@ -64,6 +92,12 @@ func (w *writer) run(ctx context.Context, plans []*plan, batch func(written, fai
 		}
 		batch(ok, bad)
 	})
+}
+
+// createShape names a new product's set of fields: products of one shape can
+// be written in one call.
+func createShape(pl *plan) string {
+	return strings.Join(slices.Sorted(maps.Keys(createValues(pl.p))), ",")
 }
 
 // createValues are a new product's values: default_values, then the mapped ones.

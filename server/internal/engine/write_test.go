@@ -24,7 +24,7 @@ func TestWriterCreatesUpdatesLinksAndReportsRefusals(t *testing.T) {
 	var w warnings
 	wr := &writer{odoo: o, batchSize: 2, warn: w.add, log: slog.New(slog.DiscardHandler)}
 	var written, failed []string
-	err := wr.run(context.Background(), plans, func(ok, bad []*plan) {
+	err := wr.run(context.Background(), plans, nil, func(ok, bad []*plan) {
 		for _, pl := range ok {
 			written = append(written, pl.p.ZohoID)
 		}
@@ -59,7 +59,7 @@ func TestWriterLinkWithoutRightsWarns(t *testing.T) {
 	var w warnings
 	wr := &writer{odoo: o, batchSize: 10, warn: w.add, log: slog.New(slog.DiscardHandler)}
 	pl := &plan{p: mapping.Product{ZohoID: "4"}, action: zv1.Action_ACTION_UNCHANGED, odooID: id, linkedBy: "name", link: true}
-	if err := wr.run(context.Background(), []*plan{pl}, func(_, _ []*plan) {}); err != nil {
+	if err := wr.run(context.Background(), []*plan{pl}, nil, func(_, _ []*plan) {}); err != nil {
 		t.Fatal(err)
 	}
 	if len(w) != 1 || w[0] != "EXTERNAL_IDS_UNWRITABLE" {

@@ -176,7 +176,11 @@ func (c *Client) Execute(ctx context.Context, model, method string, args []any, 
 	if kwargs == nil {
 		kwargs = map[string]any{}
 	}
+	start, sent := time.Now(), c.bytesSent.Load()
 	err := c.rpc(ctx, "object", "execute_kw", []any{c.cfg.DB, c.uid, c.cfg.Password, model, method, args, kwargs}, out)
+	// Where a sync's time goes in Odoo, call by call (bytes are approximate when calls overlap).
+	c.log.Debug("odoo call", "model", model, "method", method, "bytes_sent", c.bytesSent.Load()-sent,
+		"duration_ms", time.Since(start).Milliseconds(), "ok", err == nil)
 	var f *Fault
 	if errors.As(err, &f) {
 		f.Model, f.Method = model, method

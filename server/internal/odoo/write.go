@@ -33,6 +33,10 @@ type ProductWrite struct {
 	Values map[string]any
 	// Fields (updates) are the names in Values to send, in order.
 	Fields []string
+	// Image (creates) is the product's picture, sent in its own row: one call
+	// writes both, where a later picture write makes Odoo write every product
+	// a second time (docs/odoo.md#images).
+	Image []byte
 }
 
 // Result is what a write did to one product, by its index in the input.
@@ -42,6 +46,9 @@ type Result struct {
 	// Err is nil when written; a *Refusal when Odoo refused this product;
 	// wraps ErrMissingRecord when the product no longer exists.
 	Err error
+	// ImageErr (a *Refusal) is set when the product was created but Odoo
+	// refused its picture: it was created again without it.
+	ImageErr error
 }
 
 // Refusal is a product (or picture) Odoo refused; the rest of its call went through.
@@ -115,13 +122,92 @@ func (c *Client) WriteProducts(ctx context.Context, ps []ProductWrite, batchSize
 				}
 				return r
 			}
-			idx := groups[k]
-			for start := 0; start < len(idx); start += batchSize {
-				batch := idx[start:min(start+batchSize, len(idx))]
-				if err := c.loadBisect(ctx, batch, cols, row, ps, each, 0); err != nil {
+			for _, batch := range cutBatches(groups[k], ps, batchSize) {
+				if err := c.loadBatch(ctx, batch, cols, row, ps, each); err != nil {
 					return err
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// cutBatches cuts a group into calls of at most batchSize rows and about
+// ImageBatchBytes of pictures (docs/odoo.md#request-size-and-batch-limits).
+func cutBatches(idx []int, ps []ProductWrite, batchSize int) [][]int {
+	var out [][]int
+	start, bytes := 0, 0
+	for i, p := range idx {
+		bytes += len(ps[p].Image)
+		if i+1-start >= batchSize || bytes >= ImageBatchBytes || i == len(idx)-1 {
+			out = append(out, idx[start:i+1])
+			start, bytes = i+1, 0
+		}
+	}
+	return out
+}
+
+// loadBatch writes one batch. When a row carries a picture, the batch gets
+// the picture column (an empty cell for a product without one). A product
+// refused with its picture is tried alone (Odoo may have refused the whole
+// call), then without the picture: created, its result says the picture was
+// refused.
+func (c *Client) loadBatch(ctx context.Context, batch []int, cols []string, row func(int) []string, ps []ProductWrite, each func([]Result)) error {
+	if !slices.ContainsFunc(batch, func(i int) bool { return ps[i].Image != nil }) {
+		return c.loadBisect(ctx, batch, cols, row, ps, each, 0)
+	}
+	dropped := map[int]string{} // rows refused with their picture, and why
+	withImage := func(i int) []string {
+		img := ""
+		if ps[i].Image != nil {
+			img = base64.StdEncoding.EncodeToString(ps[i].Image)
+		}
+		return append(row(i), img)
+	}
+	imgCols := append(slices.Clone(cols), ImageField)
+	var again []int
+	err := c.loadBisect(ctx, batch, imgCols, withImage, ps, func(rs []Result) {
+		var pass []Result
+		for _, r := range rs {
+			var rf *Refusal
+			if r.Err != nil && ps[r.Index].Image != nil && errors.As(r.Err, &rf) {
+				dropped[r.Index] = strings.TrimPrefix(rf.Reason, "Odoo refused the product: ")
+				again = append(again, r.Index)
+				continue
+			}
+			pass = append(pass, r)
+		}
+		if len(pass) > 0 {
+			each(pass)
+		}
+	}, 0)
+	if err != nil {
+		return err
+	}
+	for _, i := range again {
+		if len(batch) > 1 {
+			// Odoo may have refused the whole call: the row alone, picture and all, first.
+			ok := false
+			err := c.loadBisect(ctx, []int{i}, imgCols, withImage, ps, func(rs []Result) {
+				if ok = rs[0].Err == nil; ok {
+					each(rs)
+				}
+			}, 0)
+			if err != nil {
+				return err
+			}
+			if ok {
+				continue
+			}
+		}
+		reason := dropped[i]
+		if err := c.loadBisect(ctx, []int{i}, imgCols, func(i int) []string { return append(row(i), "") }, ps, func(rs []Result) {
+			if rs[0].Err == nil {
+				rs[0].ImageErr = refused("Odoo refused the image: "+reason, ErrValidation)
+			}
+			each(rs)
+		}, 0); err != nil {
+			return err
 		}
 	}
 	return nil

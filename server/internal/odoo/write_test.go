@@ -1,8 +1,11 @@
 package odoo_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image"
+	pngpkg "image/png"
 	"slices"
 	"strings"
 	"testing"
@@ -137,5 +140,54 @@ func TestArchiveForgetsDeletedAndSetImages(t *testing.T) {
 	cleared, err := c.ClearImages(ctx, []int64{ids[1]})
 	if err != nil || cleared[0].Err != nil {
 		t.Fatalf("clear: %+v %v", cleared, err)
+	}
+}
+
+// TestWriteProductsCarriesPicturesInTheCreateRows: new products and their
+// pictures go in one load(); one without a picture gets an empty cell; a
+// picture Odoo refuses leaves the product created without it.
+func TestWriteProductsCarriesPicturesInTheCreateRows(t *testing.T) {
+	c, srv := client(t, odootest.Options{})
+	ctx := context.Background()
+	if _, err := c.ProductFields(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var png bytes.Buffer
+	if err := pngpkg.Encode(&png, image.NewRGBA(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	ps := []odoo.ProductWrite{
+		{ZohoID: "1", Values: map[string]any{"name": "Pictured"}, Image: png.Bytes()},
+		{ZohoID: "2", Values: map[string]any{"name": "Plain"}},
+		{ZohoID: "3", Values: map[string]any{"name": "Bad picture"}, Image: []byte("not a picture")},
+	}
+	srv.ResetCalls()
+	got := make([]odoo.Result, len(ps))
+	if err := c.WriteProducts(ctx, ps, 10, func(rs []odoo.Result) {
+		for _, r := range rs {
+			got[r.Index] = r
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range got {
+		if r.Err != nil || r.ID == 0 {
+			t.Fatalf("product %d: id %d, %v", i, r.ID, r.Err)
+		}
+		p, _ := srv.Product(int(r.ID))
+		if (p.Image1920 != "") != (i == 0) {
+			t.Errorf("product %d: picture %d bytes", i, len(p.Image1920))
+		}
+		var ref *odoo.Refusal
+		if (i == 2) != errors.As(r.ImageErr, &ref) || (i == 2 && !strings.HasPrefix(ref.Reason, "Odoo refused the image: ")) {
+			t.Errorf("product %d: image error %v", i, r.ImageErr)
+		}
+	}
+	// One call for the three, then the refused one's halving and its retry without the picture.
+	if n := srv.Calls()["product.template.load"]; n < 2 || n > 5 {
+		t.Errorf("%d load() calls", n)
+	}
+	if n := len(srv.Products(true)); n != 3 {
+		t.Errorf("%d products in Odoo, want 3", n)
 	}
 }
