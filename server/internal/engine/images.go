@@ -146,33 +146,9 @@ func (s *pictures) clear(ctx context.Context, clears []imageJob, l *ledger) erro
 // Downloads stop when the run is cancelled (what was not sent is retried by
 // the next run); writes already started finish.
 func (s *pictures) fetchAndSend(runCtx, ctx context.Context, jobs []imageJob, l *ledger) error {
-	workers := max(1, s.opts.Concurrency)
 	fctx, stop := context.WithCancel(runCtx)
 	defer stop()
-	in := make(chan imageJob)
-	out := make(chan imageResult, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range in {
-				res, err := s.fetch.Fetch(fctx, j.pl.p.ZohoID, j.identity)
-				out <- imageResult{job: j, res: res, err: err}
-			}
-		}()
-	}
-	go func() {
-		defer close(in)
-		for _, j := range jobs {
-			select {
-			case in <- j:
-			case <-fctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(out) }()
+	out := s.download(fctx, jobs)
 
 	var batch []imageResult
 	var batchBytes int
@@ -339,33 +315,13 @@ func (s *pictures) carry(runCtx context.Context, creates []*plan, batchSize int,
 		return flush(g)
 	}
 
-	workers := max(1, s.opts.Concurrency)
 	fctx, stop := context.WithCancel(runCtx)
 	defer stop()
-	in := make(chan *plan)
-	out := make(chan imageResult, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for pl := range in {
-				res, err := s.fetch.Fetch(fctx, pl.p.ZohoID, pl.p.ImageIdentity)
-				out <- imageResult{job: imageJob{pl: pl, identity: pl.p.ImageIdentity}, res: res, err: err}
-			}
-		}()
+	jobs := make([]imageJob, len(fetch))
+	for i, pl := range fetch {
+		jobs[i] = imageJob{pl: pl, identity: pl.p.ImageIdentity}
 	}
-	go func() {
-		defer close(in)
-		for _, pl := range fetch {
-			select {
-			case in <- pl:
-			case <-fctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(out) }()
+	out := s.download(fctx, jobs)
 
 	var writeErr, fatal error
 	for _, pl := range direct {
@@ -442,4 +398,35 @@ func (s *pictures) carriedWritten(pl *plan, l *ledger) {
 		s.failed(imageJob{pl: pl, identity: pl.p.ImageIdentity}, pl.imageErr, l)
 	}
 	s.report.done([]*plan{pl}, 0)
+}
+
+// download fetches the jobs' pictures, s.opts.Concurrency at a time, and sends
+// each result as it arrives; the channel closes when every job is done or ctx ends.
+func (s *pictures) download(ctx context.Context, jobs []imageJob) <-chan imageResult {
+	workers := max(1, s.opts.Concurrency)
+	in := make(chan imageJob)
+	out := make(chan imageResult, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range in {
+				res, err := s.fetch.Fetch(ctx, j.pl.p.ZohoID, j.identity)
+				out <- imageResult{job: j, res: res, err: err}
+			}
+		}()
+	}
+	go func() {
+		defer close(in)
+		for _, j := range jobs {
+			select {
+			case in <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+	return out
 }

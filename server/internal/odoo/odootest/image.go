@@ -11,7 +11,8 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
-	"sync"
+
+	"github.com/zohosync/zohosync/server/internal/images/pngpool"
 )
 
 // imageSet holds, per size, a base64 string, nil, or (for the derived
@@ -40,32 +41,7 @@ func (l lazyImage) materialize() any {
 
 const imageMaxResolution = 50e6
 
-// pngBuffers reuses the PNG encoder's buffers (its zlib writer alone is about a megabyte).
-type pngPool struct {
-	mu   sync.Mutex
-	free []*png.EncoderBuffer // a plain list: a sync.Pool is emptied by every GC, and the tests GC often
-}
-
-func (b *pngPool) Get() *png.EncoderBuffer {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if n := len(b.free); n > 0 {
-		e := b.free[n-1]
-		b.free = b.free[:n-1]
-		return e
-	}
-	return nil
-}
-
-func (b *pngPool) Put(e *png.EncoderBuffer) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if len(b.free) < 8 {
-		b.free = append(b.free, e)
-	}
-}
-
-var pngBuffers pngPool
+var pngBuffers pngpool.Pool
 
 // processImageField emulates fields.Image._image_process for image_1920 and
 // its related image_1024..image_128 fields: it checks and stores

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/zohosync/zohosync/server/internal/images/pngpool"
 )
 
 type customImage struct {
@@ -190,33 +192,7 @@ func (c *imageCache) get(itemID, docID string, isPNG bool, size int) []byte {
 	return b
 }
 
-// pngPool reuses the PNG encoder's buffers (its zlib writer alone is about
-// a megabyte), one pool per compression level since a buffer keeps its level.
-type pngPool struct {
-	mu   sync.Mutex
-	free []*png.EncoderBuffer // a plain list: a sync.Pool is emptied by every GC, and the tests GC often
-}
-
-func (b *pngPool) Get() *png.EncoderBuffer {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if n := len(b.free); n > 0 {
-		e := b.free[n-1]
-		b.free = b.free[:n-1]
-		return e
-	}
-	return nil
-}
-
-func (b *pngPool) Put(e *png.EncoderBuffer) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if len(b.free) < 8 {
-		b.free = append(b.free, e)
-	}
-}
-
-var pngBestSpeed, pngNoCompression pngPool
+var pngBestSpeed, pngNoCompression pngpool.Pool // one pool per compression level
 
 // genImage generates a deterministic image for key (see genImageBPP).
 func genImage(key string, isPNG bool, size int) []byte {
