@@ -314,7 +314,7 @@ func TestRealOdooKillNeverDuplicates(t *testing.T) {
 	}
 	run, code := e.runNow("--full")
 	if code != 0 {
-		t.Fatalf("final run exit %d: %v", code, run["error"])
+		t.Fatalf("final run exit %d: %v; item errors: %v", code, run["error"], run["item_errors"])
 	}
 	ro.check(e.zoho, true)
 }
