@@ -107,13 +107,12 @@ func Serve(ctx context.Context, o Options) error {
 		return &Error{fmt.Sprintf("cannot listen on %s: %v", o.Listen, listenCause(err))}
 	}
 	defer lis.Close()
+	var metricsLis net.Listener // kept open, like the API's, so nothing can take the port meanwhile
 	if o.Metrics != "" {
-		// Only a probe: the metrics server listens again once built.
-		ml, err := net.Listen("tcp", o.Metrics)
-		if err != nil {
+		if metricsLis, err = net.Listen("tcp", o.Metrics); err != nil {
 			return &Error{fmt.Sprintf("cannot serve metrics on --metrics %s: %v", o.Metrics, listenCause(err))}
 		}
-		ml.Close()
+		defer metricsLis.Close()
 	}
 
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
@@ -166,10 +165,8 @@ func Serve(ctx context.Context, o Options) error {
 	a.metrics.grpc.InitializeMetrics(srv)
 
 	var metricsSrv *http.Server
-	if o.Metrics != "" {
-		if metricsSrv, err = a.metrics.serve(o.Metrics, log); err != nil {
-			return err
-		}
+	if metricsLis != nil {
+		metricsSrv = a.metrics.serve(metricsLis, log)
 	}
 	log.Info("zohosync serving", "addr", lis.Addr().String(), "tls", creds != nil, "token_required", o.APIToken.IsSet(),
 		"config_dir", cfg.Dir, "data_dir", o.DataDir, "version", o.Version)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -74,12 +73,8 @@ func (m *metrics) runFinished(r *zv1.Run) {
 	}
 }
 
-// serve exposes /metrics on addr.
-func (m *metrics) serve(addr string, log *slog.Logger) (*http.Server, error) {
-	lis, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, &Error{fmt.Sprintf("cannot listen for metrics on %s: %v", addr, err)}
-	}
+// serve exposes /metrics (and pprof) on lis, the listener serve opened before anything was written.
+func (m *metrics) serve(lis net.Listener, log *slog.Logger) *http.Server {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 	// Go's profiler, for diagnosing memory or CPU in the field (same port, never the API's).
@@ -92,5 +87,5 @@ func (m *metrics) serve(addr string, log *slog.Logger) (*http.Server, error) {
 		}
 	}()
 	log.Info("metrics serving", "addr", lis.Addr().String())
-	return srv, nil
+	return srv
 }
