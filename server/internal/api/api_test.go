@@ -47,6 +47,9 @@ func (e idleEngine) Run(id string) (*zv1.Run, error) {
 	return r, err
 }
 func (e idleEngine) Current() *zv1.Run { return nil }
+func (e idleEngine) ReadMode() (*zv1.ReadMode, error) {
+	return &zv1.ReadMode{Mode: zv1.ReadMode_MODE_FULL_LISTING, Reason: "no complete listing yet"}, nil
+}
 
 type fixedSchedule struct{}
 

@@ -21,6 +21,7 @@ type Engine interface {
 	Cancel(id string) (*zv1.Run, error)
 	Run(id string) (*zv1.Run, error)
 	Current() *zv1.Run
+	ReadMode() (*zv1.ReadMode, error)
 }
 
 // State is what the API reads from the store.
@@ -216,5 +217,8 @@ func (s *SyncService) GetStatus(ctx context.Context, _ *zv1.GetStatusRequest) (*
 		sched = NoScheduler{}
 	}
 	resp.Schedule = sched.Current()
+	if resp.ReadMode, err = s.Engine.ReadMode(); err != nil {
+		return nil, toStatus(ctx, err)
+	}
 	return resp, nil
 }

@@ -115,6 +115,7 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 		if t := st.GetSchedule().GetLastFullSyncAt(); t != nil {
 			fmt.Fprintf(w, "last full sync: %s\n", t.AsTime().Local().Format("2006-01-02 15:04:05"))
 		}
+		printReadMode(w, st.GetReadMode())
 		return ExitOK, nil
 	})
 }

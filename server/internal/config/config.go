@@ -58,6 +58,11 @@ type Zoho struct {
 	RequestsPerMinute  int    // our own ceiling, below Zoho's 100/minute
 	MaxConcurrency     int    // requests in flight at once
 	Retry              Retry
+	// Incremental reads (docs/zoho.md#incremental-reads): how far before the
+	// cursor a smart sync reads again, and how old the last full listing may be
+	// before a smart sync lists everything (0: every smart sync lists everything).
+	ModifiedOverlap  time.Duration
+	FullListingEvery time.Duration
 }
 
 // Retry tunes retries of failed calls (optional keys in the config files).
@@ -244,6 +249,8 @@ type zohoFile struct {
 		MaxRetries        *int     `json:"max_retries"`
 		RetryBaseSeconds  *float64 `json:"retry_base_seconds"`
 		RateLimitWaitSecs *float64 `json:"rate_limit_wait_seconds"`
+		OverlapMinutes    *float64 `json:"modified_overlap_minutes"`
+		FullListingHours  *float64 `json:"full_listing_hours"`
 	} `json:"zoho_books"`
 }
 
@@ -346,6 +353,19 @@ func loadZoho(path string) (Zoho, error) {
 	}
 	if z.MaxConcurrency < 1 || z.MaxConcurrency > 10 {
 		return Zoho{}, errorf(path, "zoho_books.max_concurrency must be between 1 and 10 (Zoho allows 5 on free plans, 10 on paid), not %d", z.MaxConcurrency)
+	}
+	z.ModifiedOverlap, z.FullListingEvery = 10*time.Minute, 24*time.Hour
+	if v := b.OverlapMinutes; v != nil {
+		if *v < 1 || *v > 24*60 {
+			return Zoho{}, errorf(path, "zoho_books.modified_overlap_minutes must be between 1 and 1440, not %g", *v)
+		}
+		z.ModifiedOverlap = time.Duration(*v * float64(time.Minute))
+	}
+	if v := b.FullListingHours; v != nil {
+		if *v < 0 || *v > 24*31 {
+			return Zoho{}, errorf(path, "zoho_books.full_listing_hours must be between 0 (always list everything) and 744, not %g", *v)
+		}
+		z.FullListingEvery = time.Duration(*v * float64(time.Hour))
 	}
 	var err error
 	if z.Retry, err = retryOf(path, "zoho_books.", b.MaxRetries, b.RetryBaseSeconds, b.RateLimitWaitSecs, nil); err != nil {

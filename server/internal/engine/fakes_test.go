@@ -40,6 +40,9 @@ type fakeZoho struct {
 	listErr  error
 	// gate, when set, is called before each listing of a page.
 	gate func(ctx context.Context, page int)
+	// ignoresFilter makes ListModified list everything, as a Books organisation may.
+	ignoresFilter bool
+	listCalls     int64 // ListItems and ListModified calls
 }
 
 func (z *fakeZoho) ListItems(ctx context.Context, _ zoho.Source, page int) (zoho.Page, error) {
@@ -52,16 +55,21 @@ func (z *fakeZoho) ListItems(ctx context.Context, _ zoho.Source, page int) (zoho
 	z.mu.Lock()
 	defer z.mu.Unlock()
 	z.calls++
+	z.listCalls++
 	if z.listErr != nil {
 		return zoho.Page{}, z.listErr
 	}
+	return z.pageOf(z.items, page), nil
+}
+
+func (z *fakeZoho) pageOf(items []zoho.Item, page int) zoho.Page {
 	size := z.pageSize
 	if size == 0 {
 		size = 200
 	}
-	from := min((page-1)*size, len(z.items))
-	to := min(from+size, len(z.items))
-	return zoho.Page{Items: slices.Clone(z.items[from:to]), HasMore: to < len(z.items), Total: len(z.items)}, nil
+	from := min((page-1)*size, len(items))
+	to := min(from+size, len(items))
+	return zoho.Page{Items: slices.Clone(items[from:to]), HasMore: to < len(items), Total: len(items)}
 }
 
 func (z *fakeZoho) ItemDetails(_ context.Context, _ zoho.Source, ids []string) ([]zoho.Item, error) {
@@ -330,6 +338,7 @@ type fakeStore struct {
 	items map[string]store.ItemState
 	runs  map[string]*zv1.Run
 	runID int64
+	meta  map[string][]byte
 }
 
 func newFakeStore() *fakeStore {

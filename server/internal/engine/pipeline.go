@@ -105,8 +105,13 @@ func (s *syncRun) connect(ctx context.Context) error {
 // handles each page. It reports whether the whole catalogue was listed.
 func (s *syncRun) syncItems(ctx context.Context) (bool, error) {
 	if s.kind == zv1.RunKind_RUN_KIND_RETRY_FAILED {
-		return false, s.syncFailed(ctx)
+		return false, s.syncFailed(ctx, nil)
 	}
+	cur, err := s.chooseRead(ctx)
+	if err != nil {
+		return false, err
+	}
+	s.read.since = cur.since
 	seen := int64(0)
 	for p := range s.read.pages(ctx) {
 		if p.err != nil {
@@ -127,8 +132,18 @@ func (s *syncRun) syncItems(ctx context.Context) (bool, error) {
 		if err := s.handlePage(ctx, p.page.Items); err != nil {
 			return false, err
 		}
+		if err := cur.committed(p.page.Items); err != nil {
+			return false, err
+		}
 		if !p.page.HasMore {
-			return true, nil
+			if err := cur.listed(); err != nil {
+				return false, err
+			}
+			if !cur.incremental() {
+				return true, nil
+			}
+			// a failed item is not listed again until it changes: retry it by id
+			return false, s.syncFailed(ctx, cur.handled)
 		}
 		if ctx.Err() != nil {
 			return false, errCancelled
@@ -137,8 +152,9 @@ func (s *syncRun) syncItems(ctx context.Context) (bool, error) {
 	return false, errCancelled
 }
 
-// syncFailed re-reads the failed items by id and handles them.
-func (s *syncRun) syncFailed(ctx context.Context) error {
+// syncFailed re-reads the failed items by id (but those in skip, handled
+// already) and handles them.
+func (s *syncRun) syncFailed(ctx context.Context, skip map[string]bool) error {
 	after := ""
 	for {
 		ids, err := s.store.FailedIDs(after, 100)
@@ -149,6 +165,10 @@ func (s *syncRun) syncFailed(ctx context.Context) error {
 			return nil
 		}
 		after = ids[len(ids)-1]
+		ids = slices.DeleteFunc(ids, func(id string) bool { return skip[id] })
+		if len(ids) == 0 {
+			continue
+		}
 		s.report.addTotal(int64(len(ids)))
 		items, gone, err := s.read.byID(ctx, ids)
 		if err != nil {

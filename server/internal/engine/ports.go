@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"time"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/images"
@@ -16,6 +17,8 @@ import (
 type ZohoSource interface {
 	ListItems(ctx context.Context, src zoho.Source, page int) (zoho.Page, error)
 	ItemDetails(ctx context.Context, src zoho.Source, ids []string) ([]zoho.Item, error)
+	ListModified(ctx context.Context, src zoho.Source, since time.Time, page int) (zoho.Page, error)
+	ModifiedFilterHonoured(ctx context.Context, src zoho.Source, now time.Time) (bool, error)
 	Stats() zoho.Stats
 }
 
@@ -69,6 +72,8 @@ type Store interface {
 	PutRun(r *zv1.Run) error
 	Run(id string) (*zv1.Run, error)
 	Runs(before int64, limit int, keep func(*zv1.Run) bool) ([]*zv1.Run, int64, error)
+	GetMeta(name string, v any) error
+	PutMeta(name string, v any) error
 }
 
 var _ Store = (*store.Store)(nil)

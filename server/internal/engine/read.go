@@ -2,14 +2,16 @@ package engine
 
 import (
 	"context"
+	"time"
 
 	"github.com/zohosync/zohosync/server/internal/zoho"
 )
 
 // reader is the read stage: Zoho items by page (the whole catalogue) or by id.
 type reader struct {
-	zoho ZohoSource
-	src  zoho.Source
+	zoho  ZohoSource
+	src   zoho.Source
+	since time.Time // set: only the items modified since then (docs/zoho.md#incremental-reads)
 }
 
 type fetchedPage struct {
@@ -24,7 +26,13 @@ func (r reader) pages(ctx context.Context) <-chan fetchedPage {
 	go func() {
 		defer close(out)
 		for n := 1; ; n++ {
-			p, err := r.zoho.ListItems(ctx, r.src, n)
+			var p zoho.Page
+			var err error
+			if r.since.IsZero() {
+				p, err = r.zoho.ListItems(ctx, r.src, n)
+			} else {
+				p, err = r.zoho.ListModified(ctx, r.src, r.since, n)
+			}
 			select {
 			case out <- fetchedPage{p, err}:
 			case <-ctx.Done():

@@ -458,6 +458,59 @@ func (WarningCode) EnumDescriptor() ([]byte, []int) {
 	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{6}
 }
 
+// How items are read.
+type ReadMode_Mode int32
+
+const (
+	// Not known yet.
+	ReadMode_MODE_UNSPECIFIED ReadMode_Mode = 0
+	// Only items modified since the cursor (minus the overlap window).
+	ReadMode_MODE_INCREMENTAL ReadMode_Mode = 1
+	// Every item, page by page.
+	ReadMode_MODE_FULL_LISTING ReadMode_Mode = 2
+)
+
+// Enum value maps for ReadMode_Mode.
+var (
+	ReadMode_Mode_name = map[int32]string{
+		0: "MODE_UNSPECIFIED",
+		1: "MODE_INCREMENTAL",
+		2: "MODE_FULL_LISTING",
+	}
+	ReadMode_Mode_value = map[string]int32{
+		"MODE_UNSPECIFIED":  0,
+		"MODE_INCREMENTAL":  1,
+		"MODE_FULL_LISTING": 2,
+	}
+)
+
+func (x ReadMode_Mode) Enum() *ReadMode_Mode {
+	p := new(ReadMode_Mode)
+	*p = x
+	return p
+}
+
+func (x ReadMode_Mode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ReadMode_Mode) Descriptor() protoreflect.EnumDescriptor {
+	return file_zohosync_v1_sync_proto_enumTypes[7].Descriptor()
+}
+
+func (ReadMode_Mode) Type() protoreflect.EnumType {
+	return &file_zohosync_v1_sync_proto_enumTypes[7]
+}
+
+func (x ReadMode_Mode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ReadMode_Mode.Descriptor instead.
+func (ReadMode_Mode) EnumDescriptor() ([]byte, []int) {
+	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{22, 0}
+}
+
 // Counts are the outcomes of a run so far.
 type Counts struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2051,6 +2104,9 @@ type GetStatusResponse struct {
 	RecentErrors []*ItemError `protobuf:"bytes,7,rep,name=recent_errors,json=recentErrors,proto3" json:"recent_errors,omitempty"`
 	// Server version.
 	ServerVersion string `protobuf:"bytes,8,opt,name=server_version,json=serverVersion,proto3" json:"server_version,omitempty"`
+	// How smart syncs read Zoho: only the items modified since a cursor, or the
+	// whole catalogue, and why.
+	ReadMode      *ReadMode `protobuf:"bytes,9,opt,name=read_mode,json=readMode,proto3" json:"read_mode,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2141,6 +2197,89 @@ func (x *GetStatusResponse) GetServerVersion() string {
 	return ""
 }
 
+func (x *GetStatusResponse) GetReadMode() *ReadMode {
+	if x != nil {
+		return x.ReadMode
+	}
+	return nil
+}
+
+// ReadMode says how the next smart sync reads Zoho's items and why
+// (docs/zoho.md#incremental-reads).
+type ReadMode struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The mode the next smart sync uses.
+	Mode ReadMode_Mode `protobuf:"varint,1,opt,name=mode,proto3,enum=zohosync.v1.ReadMode_Mode" json:"mode,omitempty"`
+	// Why, in a sentence (e.g. "the last full listing is older than 24 h",
+	// "Zoho Books ignores the last_modified_time filter (checked at ...)").
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Every item modified before this instant, less the overlap, is committed;
+	// unset before the first complete listing.
+	Cursor *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	// When the last complete listing of every item finished; unset if never.
+	LastFullListing *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=last_full_listing,json=lastFullListing,proto3" json:"last_full_listing,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ReadMode) Reset() {
+	*x = ReadMode{}
+	mi := &file_zohosync_v1_sync_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReadMode) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReadMode) ProtoMessage() {}
+
+func (x *ReadMode) ProtoReflect() protoreflect.Message {
+	mi := &file_zohosync_v1_sync_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReadMode.ProtoReflect.Descriptor instead.
+func (*ReadMode) Descriptor() ([]byte, []int) {
+	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ReadMode) GetMode() ReadMode_Mode {
+	if x != nil {
+		return x.Mode
+	}
+	return ReadMode_MODE_UNSPECIFIED
+}
+
+func (x *ReadMode) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *ReadMode) GetCursor() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Cursor
+	}
+	return nil
+}
+
+func (x *ReadMode) GetLastFullListing() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastFullListing
+	}
+	return nil
+}
+
 // Schedule is the scheduler's settings (sync_schedule.json) and state, as
 // read by ScheduleService and GetStatus.
 type Schedule struct {
@@ -2178,7 +2317,7 @@ type Schedule struct {
 
 func (x *Schedule) Reset() {
 	*x = Schedule{}
-	mi := &file_zohosync_v1_sync_proto_msgTypes[22]
+	mi := &file_zohosync_v1_sync_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2190,7 +2329,7 @@ func (x *Schedule) String() string {
 func (*Schedule) ProtoMessage() {}
 
 func (x *Schedule) ProtoReflect() protoreflect.Message {
-	mi := &file_zohosync_v1_sync_proto_msgTypes[22]
+	mi := &file_zohosync_v1_sync_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2203,7 +2342,7 @@ func (x *Schedule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Schedule.ProtoReflect.Descriptor instead.
 func (*Schedule) Descriptor() ([]byte, []int) {
-	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{22}
+	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Schedule) GetEnabled() bool {
@@ -2413,7 +2552,7 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
 	"total_size\x18\x03 \x01(\x03R\ttotalSize\"\x12\n" +
-	"\x10GetStatusRequest\"\xa0\x03\n" +
+	"\x10GetStatusRequest\"\xd4\x03\n" +
 	"\x11GetStatusResponse\x121\n" +
 	"\vcurrent_run\x18\x01 \x01(\v2\x10.zohosync.v1.RunR\n" +
 	"currentRun\x12+\n" +
@@ -2423,7 +2562,17 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x0fproducts_failed\x18\x05 \x01(\x03R\x0eproductsFailed\x121\n" +
 	"\bschedule\x18\x06 \x01(\v2\x15.zohosync.v1.ScheduleR\bschedule\x12;\n" +
 	"\rrecent_errors\x18\a \x03(\v2\x16.zohosync.v1.ItemErrorR\frecentErrors\x12%\n" +
-	"\x0eserver_version\x18\b \x01(\tR\rserverVersion\"\xf9\x04\n" +
+	"\x0eserver_version\x18\b \x01(\tR\rserverVersion\x122\n" +
+	"\tread_mode\x18\t \x01(\v2\x15.zohosync.v1.ReadModeR\breadMode\"\x99\x02\n" +
+	"\bReadMode\x12.\n" +
+	"\x04mode\x18\x01 \x01(\x0e2\x1a.zohosync.v1.ReadMode.ModeR\x04mode\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x122\n" +
+	"\x06cursor\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x06cursor\x12F\n" +
+	"\x11last_full_listing\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x0flastFullListing\"I\n" +
+	"\x04Mode\x12\x14\n" +
+	"\x10MODE_UNSPECIFIED\x10\x00\x12\x14\n" +
+	"\x10MODE_INCREMENTAL\x10\x01\x12\x15\n" +
+	"\x11MODE_FULL_LISTING\x10\x02\"\xf9\x04\n" +
 	"\bSchedule\x12\x18\n" +
 	"\aenabled\x18\x01 \x01(\bR\aenabled\x12.\n" +
 	"\x13sync_interval_hours\x18\x02 \x01(\x01R\x11syncIntervalHours\x12/\n" +
@@ -2504,8 +2653,8 @@ func file_zohosync_v1_sync_proto_rawDescGZIP() []byte {
 	return file_zohosync_v1_sync_proto_rawDescData
 }
 
-var file_zohosync_v1_sync_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
-var file_zohosync_v1_sync_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_zohosync_v1_sync_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_zohosync_v1_sync_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_zohosync_v1_sync_proto_goTypes = []any{
 	(RunKind)(0),                  // 0: zohosync.v1.RunKind
 	(RunTrigger)(0),               // 1: zohosync.v1.RunTrigger
@@ -2514,94 +2663,100 @@ var file_zohosync_v1_sync_proto_goTypes = []any{
 	(Action)(0),                   // 4: zohosync.v1.Action
 	(ItemStage)(0),                // 5: zohosync.v1.ItemStage
 	(WarningCode)(0),              // 6: zohosync.v1.WarningCode
-	(*Counts)(nil),                // 7: zohosync.v1.Counts
-	(*Progress)(nil),              // 8: zohosync.v1.Progress
-	(*ItemError)(nil),             // 9: zohosync.v1.ItemError
-	(*FieldChange)(nil),           // 10: zohosync.v1.FieldChange
-	(*PlannedChange)(nil),         // 11: zohosync.v1.PlannedChange
-	(*Warning)(nil),               // 12: zohosync.v1.Warning
-	(*Run)(nil),                   // 13: zohosync.v1.Run
-	(*RunEvent)(nil),              // 14: zohosync.v1.RunEvent
-	(*RunSyncRequest)(nil),        // 15: zohosync.v1.RunSyncRequest
-	(*RunSyncResponse)(nil),       // 16: zohosync.v1.RunSyncResponse
-	(*StartSyncRequest)(nil),      // 17: zohosync.v1.StartSyncRequest
-	(*StartSyncResponse)(nil),     // 18: zohosync.v1.StartSyncResponse
-	(*WatchRunRequest)(nil),       // 19: zohosync.v1.WatchRunRequest
-	(*WatchRunResponse)(nil),      // 20: zohosync.v1.WatchRunResponse
-	(*CancelRunRequest)(nil),      // 21: zohosync.v1.CancelRunRequest
-	(*CancelRunResponse)(nil),     // 22: zohosync.v1.CancelRunResponse
-	(*GetRunRequest)(nil),         // 23: zohosync.v1.GetRunRequest
-	(*GetRunResponse)(nil),        // 24: zohosync.v1.GetRunResponse
-	(*ListRunsRequest)(nil),       // 25: zohosync.v1.ListRunsRequest
-	(*ListRunsResponse)(nil),      // 26: zohosync.v1.ListRunsResponse
-	(*GetStatusRequest)(nil),      // 27: zohosync.v1.GetStatusRequest
-	(*GetStatusResponse)(nil),     // 28: zohosync.v1.GetStatusResponse
-	(*Schedule)(nil),              // 29: zohosync.v1.Schedule
-	(*timestamppb.Timestamp)(nil), // 30: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 31: google.protobuf.Duration
-	(ErrorReason)(0),              // 32: zohosync.v1.ErrorReason
+	(ReadMode_Mode)(0),            // 7: zohosync.v1.ReadMode.Mode
+	(*Counts)(nil),                // 8: zohosync.v1.Counts
+	(*Progress)(nil),              // 9: zohosync.v1.Progress
+	(*ItemError)(nil),             // 10: zohosync.v1.ItemError
+	(*FieldChange)(nil),           // 11: zohosync.v1.FieldChange
+	(*PlannedChange)(nil),         // 12: zohosync.v1.PlannedChange
+	(*Warning)(nil),               // 13: zohosync.v1.Warning
+	(*Run)(nil),                   // 14: zohosync.v1.Run
+	(*RunEvent)(nil),              // 15: zohosync.v1.RunEvent
+	(*RunSyncRequest)(nil),        // 16: zohosync.v1.RunSyncRequest
+	(*RunSyncResponse)(nil),       // 17: zohosync.v1.RunSyncResponse
+	(*StartSyncRequest)(nil),      // 18: zohosync.v1.StartSyncRequest
+	(*StartSyncResponse)(nil),     // 19: zohosync.v1.StartSyncResponse
+	(*WatchRunRequest)(nil),       // 20: zohosync.v1.WatchRunRequest
+	(*WatchRunResponse)(nil),      // 21: zohosync.v1.WatchRunResponse
+	(*CancelRunRequest)(nil),      // 22: zohosync.v1.CancelRunRequest
+	(*CancelRunResponse)(nil),     // 23: zohosync.v1.CancelRunResponse
+	(*GetRunRequest)(nil),         // 24: zohosync.v1.GetRunRequest
+	(*GetRunResponse)(nil),        // 25: zohosync.v1.GetRunResponse
+	(*ListRunsRequest)(nil),       // 26: zohosync.v1.ListRunsRequest
+	(*ListRunsResponse)(nil),      // 27: zohosync.v1.ListRunsResponse
+	(*GetStatusRequest)(nil),      // 28: zohosync.v1.GetStatusRequest
+	(*GetStatusResponse)(nil),     // 29: zohosync.v1.GetStatusResponse
+	(*ReadMode)(nil),              // 30: zohosync.v1.ReadMode
+	(*Schedule)(nil),              // 31: zohosync.v1.Schedule
+	(*timestamppb.Timestamp)(nil), // 32: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 33: google.protobuf.Duration
+	(ErrorReason)(0),              // 34: zohosync.v1.ErrorReason
 }
 var file_zohosync_v1_sync_proto_depIdxs = []int32{
 	3,  // 0: zohosync.v1.Progress.phase:type_name -> zohosync.v1.Phase
-	7,  // 1: zohosync.v1.Progress.counts:type_name -> zohosync.v1.Counts
+	8,  // 1: zohosync.v1.Progress.counts:type_name -> zohosync.v1.Counts
 	5,  // 2: zohosync.v1.ItemError.stage:type_name -> zohosync.v1.ItemStage
 	4,  // 3: zohosync.v1.PlannedChange.action:type_name -> zohosync.v1.Action
-	10, // 4: zohosync.v1.PlannedChange.fields:type_name -> zohosync.v1.FieldChange
+	11, // 4: zohosync.v1.PlannedChange.fields:type_name -> zohosync.v1.FieldChange
 	6,  // 5: zohosync.v1.Warning.code:type_name -> zohosync.v1.WarningCode
 	0,  // 6: zohosync.v1.Run.kind:type_name -> zohosync.v1.RunKind
 	1,  // 7: zohosync.v1.Run.trigger:type_name -> zohosync.v1.RunTrigger
 	2,  // 8: zohosync.v1.Run.state:type_name -> zohosync.v1.RunState
-	30, // 9: zohosync.v1.Run.started_at:type_name -> google.protobuf.Timestamp
-	30, // 10: zohosync.v1.Run.finished_at:type_name -> google.protobuf.Timestamp
-	31, // 11: zohosync.v1.Run.duration:type_name -> google.protobuf.Duration
-	8,  // 12: zohosync.v1.Run.progress:type_name -> zohosync.v1.Progress
-	32, // 13: zohosync.v1.Run.error_reason:type_name -> zohosync.v1.ErrorReason
-	9,  // 14: zohosync.v1.Run.item_errors:type_name -> zohosync.v1.ItemError
-	12, // 15: zohosync.v1.Run.warnings:type_name -> zohosync.v1.Warning
-	30, // 16: zohosync.v1.RunEvent.time:type_name -> google.protobuf.Timestamp
-	8,  // 17: zohosync.v1.RunEvent.progress:type_name -> zohosync.v1.Progress
-	13, // 18: zohosync.v1.RunEvent.joined:type_name -> zohosync.v1.Run
+	32, // 9: zohosync.v1.Run.started_at:type_name -> google.protobuf.Timestamp
+	32, // 10: zohosync.v1.Run.finished_at:type_name -> google.protobuf.Timestamp
+	33, // 11: zohosync.v1.Run.duration:type_name -> google.protobuf.Duration
+	9,  // 12: zohosync.v1.Run.progress:type_name -> zohosync.v1.Progress
+	34, // 13: zohosync.v1.Run.error_reason:type_name -> zohosync.v1.ErrorReason
+	10, // 14: zohosync.v1.Run.item_errors:type_name -> zohosync.v1.ItemError
+	13, // 15: zohosync.v1.Run.warnings:type_name -> zohosync.v1.Warning
+	32, // 16: zohosync.v1.RunEvent.time:type_name -> google.protobuf.Timestamp
+	9,  // 17: zohosync.v1.RunEvent.progress:type_name -> zohosync.v1.Progress
+	14, // 18: zohosync.v1.RunEvent.joined:type_name -> zohosync.v1.Run
 	3,  // 19: zohosync.v1.RunEvent.phase_changed:type_name -> zohosync.v1.Phase
-	9,  // 20: zohosync.v1.RunEvent.item_error:type_name -> zohosync.v1.ItemError
-	11, // 21: zohosync.v1.RunEvent.planned_change:type_name -> zohosync.v1.PlannedChange
-	12, // 22: zohosync.v1.RunEvent.warning:type_name -> zohosync.v1.Warning
-	13, // 23: zohosync.v1.RunEvent.finished:type_name -> zohosync.v1.Run
+	10, // 20: zohosync.v1.RunEvent.item_error:type_name -> zohosync.v1.ItemError
+	12, // 21: zohosync.v1.RunEvent.planned_change:type_name -> zohosync.v1.PlannedChange
+	13, // 22: zohosync.v1.RunEvent.warning:type_name -> zohosync.v1.Warning
+	14, // 23: zohosync.v1.RunEvent.finished:type_name -> zohosync.v1.Run
 	0,  // 24: zohosync.v1.RunSyncRequest.kind:type_name -> zohosync.v1.RunKind
-	14, // 25: zohosync.v1.RunSyncResponse.event:type_name -> zohosync.v1.RunEvent
+	15, // 25: zohosync.v1.RunSyncResponse.event:type_name -> zohosync.v1.RunEvent
 	0,  // 26: zohosync.v1.StartSyncRequest.kind:type_name -> zohosync.v1.RunKind
-	13, // 27: zohosync.v1.StartSyncResponse.run:type_name -> zohosync.v1.Run
-	14, // 28: zohosync.v1.WatchRunResponse.event:type_name -> zohosync.v1.RunEvent
-	13, // 29: zohosync.v1.CancelRunResponse.run:type_name -> zohosync.v1.Run
-	13, // 30: zohosync.v1.GetRunResponse.run:type_name -> zohosync.v1.Run
-	13, // 31: zohosync.v1.ListRunsResponse.runs:type_name -> zohosync.v1.Run
-	13, // 32: zohosync.v1.GetStatusResponse.current_run:type_name -> zohosync.v1.Run
-	13, // 33: zohosync.v1.GetStatusResponse.last_run:type_name -> zohosync.v1.Run
-	13, // 34: zohosync.v1.GetStatusResponse.last_successful_run:type_name -> zohosync.v1.Run
-	29, // 35: zohosync.v1.GetStatusResponse.schedule:type_name -> zohosync.v1.Schedule
-	9,  // 36: zohosync.v1.GetStatusResponse.recent_errors:type_name -> zohosync.v1.ItemError
-	30, // 37: zohosync.v1.Schedule.next_run_at:type_name -> google.protobuf.Timestamp
-	0,  // 38: zohosync.v1.Schedule.next_run_kind:type_name -> zohosync.v1.RunKind
-	30, // 39: zohosync.v1.Schedule.last_full_sync_at:type_name -> google.protobuf.Timestamp
-	30, // 40: zohosync.v1.Schedule.last_run_at:type_name -> google.protobuf.Timestamp
-	15, // 41: zohosync.v1.SyncService.RunSync:input_type -> zohosync.v1.RunSyncRequest
-	17, // 42: zohosync.v1.SyncService.StartSync:input_type -> zohosync.v1.StartSyncRequest
-	19, // 43: zohosync.v1.SyncService.WatchRun:input_type -> zohosync.v1.WatchRunRequest
-	21, // 44: zohosync.v1.SyncService.CancelRun:input_type -> zohosync.v1.CancelRunRequest
-	23, // 45: zohosync.v1.SyncService.GetRun:input_type -> zohosync.v1.GetRunRequest
-	25, // 46: zohosync.v1.SyncService.ListRuns:input_type -> zohosync.v1.ListRunsRequest
-	27, // 47: zohosync.v1.SyncService.GetStatus:input_type -> zohosync.v1.GetStatusRequest
-	16, // 48: zohosync.v1.SyncService.RunSync:output_type -> zohosync.v1.RunSyncResponse
-	18, // 49: zohosync.v1.SyncService.StartSync:output_type -> zohosync.v1.StartSyncResponse
-	20, // 50: zohosync.v1.SyncService.WatchRun:output_type -> zohosync.v1.WatchRunResponse
-	22, // 51: zohosync.v1.SyncService.CancelRun:output_type -> zohosync.v1.CancelRunResponse
-	24, // 52: zohosync.v1.SyncService.GetRun:output_type -> zohosync.v1.GetRunResponse
-	26, // 53: zohosync.v1.SyncService.ListRuns:output_type -> zohosync.v1.ListRunsResponse
-	28, // 54: zohosync.v1.SyncService.GetStatus:output_type -> zohosync.v1.GetStatusResponse
-	48, // [48:55] is the sub-list for method output_type
-	41, // [41:48] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	14, // 27: zohosync.v1.StartSyncResponse.run:type_name -> zohosync.v1.Run
+	15, // 28: zohosync.v1.WatchRunResponse.event:type_name -> zohosync.v1.RunEvent
+	14, // 29: zohosync.v1.CancelRunResponse.run:type_name -> zohosync.v1.Run
+	14, // 30: zohosync.v1.GetRunResponse.run:type_name -> zohosync.v1.Run
+	14, // 31: zohosync.v1.ListRunsResponse.runs:type_name -> zohosync.v1.Run
+	14, // 32: zohosync.v1.GetStatusResponse.current_run:type_name -> zohosync.v1.Run
+	14, // 33: zohosync.v1.GetStatusResponse.last_run:type_name -> zohosync.v1.Run
+	14, // 34: zohosync.v1.GetStatusResponse.last_successful_run:type_name -> zohosync.v1.Run
+	31, // 35: zohosync.v1.GetStatusResponse.schedule:type_name -> zohosync.v1.Schedule
+	10, // 36: zohosync.v1.GetStatusResponse.recent_errors:type_name -> zohosync.v1.ItemError
+	30, // 37: zohosync.v1.GetStatusResponse.read_mode:type_name -> zohosync.v1.ReadMode
+	7,  // 38: zohosync.v1.ReadMode.mode:type_name -> zohosync.v1.ReadMode.Mode
+	32, // 39: zohosync.v1.ReadMode.cursor:type_name -> google.protobuf.Timestamp
+	32, // 40: zohosync.v1.ReadMode.last_full_listing:type_name -> google.protobuf.Timestamp
+	32, // 41: zohosync.v1.Schedule.next_run_at:type_name -> google.protobuf.Timestamp
+	0,  // 42: zohosync.v1.Schedule.next_run_kind:type_name -> zohosync.v1.RunKind
+	32, // 43: zohosync.v1.Schedule.last_full_sync_at:type_name -> google.protobuf.Timestamp
+	32, // 44: zohosync.v1.Schedule.last_run_at:type_name -> google.protobuf.Timestamp
+	16, // 45: zohosync.v1.SyncService.RunSync:input_type -> zohosync.v1.RunSyncRequest
+	18, // 46: zohosync.v1.SyncService.StartSync:input_type -> zohosync.v1.StartSyncRequest
+	20, // 47: zohosync.v1.SyncService.WatchRun:input_type -> zohosync.v1.WatchRunRequest
+	22, // 48: zohosync.v1.SyncService.CancelRun:input_type -> zohosync.v1.CancelRunRequest
+	24, // 49: zohosync.v1.SyncService.GetRun:input_type -> zohosync.v1.GetRunRequest
+	26, // 50: zohosync.v1.SyncService.ListRuns:input_type -> zohosync.v1.ListRunsRequest
+	28, // 51: zohosync.v1.SyncService.GetStatus:input_type -> zohosync.v1.GetStatusRequest
+	17, // 52: zohosync.v1.SyncService.RunSync:output_type -> zohosync.v1.RunSyncResponse
+	19, // 53: zohosync.v1.SyncService.StartSync:output_type -> zohosync.v1.StartSyncResponse
+	21, // 54: zohosync.v1.SyncService.WatchRun:output_type -> zohosync.v1.WatchRunResponse
+	23, // 55: zohosync.v1.SyncService.CancelRun:output_type -> zohosync.v1.CancelRunResponse
+	25, // 56: zohosync.v1.SyncService.GetRun:output_type -> zohosync.v1.GetRunResponse
+	27, // 57: zohosync.v1.SyncService.ListRuns:output_type -> zohosync.v1.ListRunsResponse
+	29, // 58: zohosync.v1.SyncService.GetStatus:output_type -> zohosync.v1.GetStatusResponse
+	52, // [52:59] is the sub-list for method output_type
+	45, // [45:52] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_sync_proto_init() }
@@ -2624,8 +2779,8 @@ func file_zohosync_v1_sync_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_sync_proto_rawDesc), len(file_zohosync_v1_sync_proto_rawDesc)),
-			NumEnums:      7,
-			NumMessages:   23,
+			NumEnums:      8,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

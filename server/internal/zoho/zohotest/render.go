@@ -252,6 +252,9 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, p product) {
 		return
 	}
 	s.mu.Lock()
+	if p == books && s.booksNoLMT {
+		lp.hasLMT = false
+	}
 	res := s.queryLocked(lp)
 	s.mu.Unlock()
 	resp := listResponse{Code: 0, Message: "success", PageContext: lp.pageContext("Items", res)}

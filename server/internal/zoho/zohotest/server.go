@@ -171,6 +171,7 @@ type Server struct {
 	idx           *index
 	lastID        uint64
 	lmtInclusive  bool
+	booksNoLMT    bool // Books ignores the last_modified_time filter (SetBooksIgnoresModifiedFilter)
 	imageBumps    bool
 	seedImageSize int
 

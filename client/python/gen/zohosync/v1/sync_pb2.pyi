@@ -112,12 +112,13 @@ class GetStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetStatusResponse(_message.Message):
-    __slots__ = ["current_run", "last_run", "last_successful_run", "products_failed", "products_tracked", "recent_errors", "schedule", "server_version"]
+    __slots__ = ["current_run", "last_run", "last_successful_run", "products_failed", "products_tracked", "read_mode", "recent_errors", "schedule", "server_version"]
     CURRENT_RUN_FIELD_NUMBER: _ClassVar[int]
     LAST_RUN_FIELD_NUMBER: _ClassVar[int]
     LAST_SUCCESSFUL_RUN_FIELD_NUMBER: _ClassVar[int]
     PRODUCTS_FAILED_FIELD_NUMBER: _ClassVar[int]
     PRODUCTS_TRACKED_FIELD_NUMBER: _ClassVar[int]
+    READ_MODE_FIELD_NUMBER: _ClassVar[int]
     RECENT_ERRORS_FIELD_NUMBER: _ClassVar[int]
     SCHEDULE_FIELD_NUMBER: _ClassVar[int]
     SERVER_VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -126,10 +127,11 @@ class GetStatusResponse(_message.Message):
     last_successful_run: Run
     products_failed: int
     products_tracked: int
+    read_mode: ReadMode
     recent_errors: _containers.RepeatedCompositeFieldContainer[ItemError]
     schedule: Schedule
     server_version: str
-    def __init__(self, current_run: _Optional[_Union[Run, _Mapping]] = ..., last_run: _Optional[_Union[Run, _Mapping]] = ..., last_successful_run: _Optional[_Union[Run, _Mapping]] = ..., products_tracked: _Optional[int] = ..., products_failed: _Optional[int] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ..., recent_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., server_version: _Optional[str] = ...) -> None: ...
+    def __init__(self, current_run: _Optional[_Union[Run, _Mapping]] = ..., last_run: _Optional[_Union[Run, _Mapping]] = ..., last_successful_run: _Optional[_Union[Run, _Mapping]] = ..., products_tracked: _Optional[int] = ..., products_failed: _Optional[int] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ..., recent_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., server_version: _Optional[str] = ..., read_mode: _Optional[_Union[ReadMode, _Mapping]] = ...) -> None: ...
 
 class ItemError(_message.Message):
     __slots__ = ["name", "odoo_id", "reason", "stage", "zoho_item_id"]
@@ -196,6 +198,23 @@ class Progress(_message.Message):
     total: int
     zoho_calls: int
     def __init__(self, phase: _Optional[_Union[Phase, str]] = ..., total: _Optional[int] = ..., done: _Optional[int] = ..., counts: _Optional[_Union[Counts, _Mapping]] = ..., items_per_second: _Optional[float] = ..., zoho_calls: _Optional[int] = ..., odoo_calls: _Optional[int] = ...) -> None: ...
+
+class ReadMode(_message.Message):
+    __slots__ = ["cursor", "last_full_listing", "mode", "reason"]
+    class Mode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = []
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    LAST_FULL_LISTING_FIELD_NUMBER: _ClassVar[int]
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    MODE_FULL_LISTING: ReadMode.Mode
+    MODE_INCREMENTAL: ReadMode.Mode
+    MODE_UNSPECIFIED: ReadMode.Mode
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    cursor: _timestamp_pb2.Timestamp
+    last_full_listing: _timestamp_pb2.Timestamp
+    mode: ReadMode.Mode
+    reason: str
+    def __init__(self, mode: _Optional[_Union[ReadMode.Mode, str]] = ..., reason: _Optional[str] = ..., cursor: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., last_full_listing: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Run(_message.Message):
     __slots__ = ["dry_run", "duration", "error", "error_reason", "finished_at", "id", "item_errors", "kind", "odoo_calls", "progress", "started_at", "state", "trigger", "warnings", "zoho_calls"]
