@@ -260,3 +260,39 @@ func TestIncrementalFullListingDueAndProbeFailure(t *testing.T) {
 		t.Fatal("a failed probe was remembered")
 	}
 }
+
+// Books pages come in its own order: a listing that fails part-way leaves the
+// cursor untouched, so the next run reads every change again.
+func TestIncrementalBooksFailedListingKeepsTheCursor(t *testing.T) {
+	r, base := newIncrRig(t, 6, zoho.Books)
+	r.run(t, zv1.RunKind_RUN_KIND_FULL)
+	r.run(t, zv1.RunKind_RUN_KIND_SMART) // probes once
+	cur := r.state(t).Cursor
+	for i := range 4 {
+		r.zoho.touch(fmt.Sprint(1000+i), base.Add(48*time.Hour+time.Duration(i)*time.Minute), 500+float64(i))
+	}
+	r.zoho.gate = func(_ context.Context, page int) {
+		if page == 2 {
+			r.zoho.listErr = &zoho.Error{Kind: zoho.KindTransient, Msg: "Zoho answered 503"}
+		}
+	}
+	if run, _ := r.run(t, zv1.RunKind_RUN_KIND_SMART); run.State != zv1.RunState_RUN_STATE_FAILED {
+		t.Fatalf("failing run: %v", run.State)
+	}
+	if got := r.state(t).Cursor; !got.Equal(cur) {
+		t.Fatalf("cursor moved to %v on a failed unordered listing (was %v)", got, cur)
+	}
+	r.zoho.gate, r.zoho.listErr = nil, nil
+	next, _ := r.run(t, zv1.RunKind_RUN_KIND_SMART)
+	if next.State != zv1.RunState_RUN_STATE_SUCCEEDED || next.Progress.Counts.Seen != 5 {
+		t.Fatalf("next run: %v %+v (want the 4 changes and the overlap's item)", next.State, next.Progress.Counts)
+	}
+	for i := range 4 {
+		if got := r.odoo.products[r.odoo.xmlids[fmt.Sprint(1000+i)]]["list_price"]; got != 500+float64(i) {
+			t.Fatalf("item %d: price %v in Odoo", 1000+i, got)
+		}
+	}
+	if got := r.state(t).Cursor; !got.Equal(base.Add(48*time.Hour + 3*time.Minute)) {
+		t.Fatalf("cursor %v after the complete listing", got)
+	}
+}
