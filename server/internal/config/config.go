@@ -58,6 +58,9 @@ type Zoho struct {
 	RequestsPerMinute  int    // our own ceiling, below Zoho's 100/minute
 	MaxConcurrency     int    // requests in flight at once
 	Retry              Retry
+	// QuotaReservePercent of the daily allowance is left for the
+	// organisation's other apps (zoho_books.quota_reserve_percent, default 20).
+	QuotaReservePercent float64
 }
 
 // Retry tunes retries of failed calls (optional keys in the config files).
@@ -244,6 +247,7 @@ type zohoFile struct {
 		MaxRetries        *int     `json:"max_retries"`
 		RetryBaseSeconds  *float64 `json:"retry_base_seconds"`
 		RateLimitWaitSecs *float64 `json:"rate_limit_wait_seconds"`
+		QuotaReserve      *float64 `json:"quota_reserve_percent"`
 	} `json:"zoho_books"`
 }
 
@@ -343,6 +347,13 @@ func loadZoho(path string) (Zoho, error) {
 	}
 	if z.MaxConcurrency == 0 {
 		z.MaxConcurrency = 4
+	}
+	z.QuotaReservePercent = 20
+	if b.QuotaReserve != nil {
+		z.QuotaReservePercent = *b.QuotaReserve
+	}
+	if z.QuotaReservePercent < 0 || z.QuotaReservePercent > 90 {
+		return Zoho{}, errorf(path, "zoho_books.quota_reserve_percent must be between 0 and 90 (the share of Zoho's daily calls left to other apps), not %g", z.QuotaReservePercent)
 	}
 	if z.MaxConcurrency < 1 || z.MaxConcurrency > 10 {
 		return Zoho{}, errorf(path, "zoho_books.max_concurrency must be between 1 and 10 (Zoho allows 5 on free plans, 10 on paid), not %d", z.MaxConcurrency)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"time"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/images"
@@ -54,6 +55,14 @@ type odooPictures interface {
 // ImageFetcher gets an item's checked image (*images.Fetcher).
 type ImageFetcher interface {
 	Fetch(ctx context.Context, itemID, identity string) (images.Result, error)
+}
+
+// QuotaPlanner says how many Zoho calls fit in the day's allowance above the
+// reserve kept for the organisation's other apps (*quota.Planner).
+type QuotaPlanner interface {
+	// Spare is the calls left above the reserve and when the window resets;
+	// known is false until Zoho has told the figures.
+	Spare() (calls int64, resetsAt time.Time, known bool)
 }
 
 // Store is the state the engine keeps (*store.Store).

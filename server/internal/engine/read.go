@@ -8,8 +8,9 @@ import (
 
 // reader is the read stage: Zoho items by page (the whole catalogue) or by id.
 type reader struct {
-	zoho ZohoSource
-	src  zoho.Source
+	zoho   ZohoSource
+	src    zoho.Source
+	before func() error // asked before each call (the quota reserve); nil: none
 }
 
 type fetchedPage struct {
@@ -24,7 +25,11 @@ func (r reader) pages(ctx context.Context) <-chan fetchedPage {
 	go func() {
 		defer close(out)
 		for n := 1; ; n++ {
-			p, err := r.zoho.ListItems(ctx, r.src, n)
+			var p zoho.Page
+			err := r.check()
+			if err == nil {
+				p, err = r.zoho.ListItems(ctx, r.src, n)
+			}
 			select {
 			case out <- fetchedPage{p, err}:
 			case <-ctx.Done():
@@ -41,6 +46,9 @@ func (r reader) pages(ctx context.Context) <-chan fetchedPage {
 // byID asks Zoho for these items (at most 100) and splits the answer into
 // the items it still has and the ids it no longer knows.
 func (r reader) byID(ctx context.Context, ids []string) (items []zoho.Item, gone []string, err error) {
+	if err := r.check(); err != nil {
+		return nil, nil, err
+	}
 	items, err = r.zoho.ItemDetails(ctx, r.src, ids)
 	if err != nil {
 		return nil, nil, err
@@ -55,6 +63,13 @@ func (r reader) byID(ctx context.Context, ids []string) (items []zoho.Item, gone
 		}
 	}
 	return items, gone, nil
+}
+
+func (r reader) check() error {
+	if r.before == nil {
+		return nil
+	}
+	return r.before()
 }
 
 // dedupe drops repeats of an item within a page.
