@@ -266,9 +266,7 @@ func (s *Scheduler) started(r *zv1.Run) {
 		return
 	}
 	s.mu.Lock()
-	s.state.LastRunAt = r.GetStartedAt().AsTime()
-	s.state.LastRunInterrupted = false
-	s.state.ResumeAt = time.Time{}
+	s.state.Started(r)
 	s.saveLocked()
 	s.mu.Unlock()
 	s.poke()
@@ -312,6 +310,13 @@ func (s *Scheduler) finished(r *zv1.Run) {
 		s.notify.Escalation("scheduler " + escalation + "; re-enable with `zohosync config --enable`")
 	}
 	s.poke()
+}
+
+// Started records a real run's start: the next is due an interval after it.
+func (st *State) Started(r *zv1.Run) {
+	st.LastRunAt = r.GetStartedAt().AsTime()
+	st.LastRunInterrupted = false
+	st.ResumeAt = time.Time{}
 }
 
 // Finished records what a finished (non-dry) run means for the next one: a
