@@ -51,9 +51,10 @@ func (g *quotaGate) spare() (int64, bool) {
 	return n, true
 }
 
-// listPage is asked before each list (or by-id) call.
+// listPage is asked before each list (or by-id) call. It wants one call more
+// than it spends: the page read ahead may still be in flight, not yet counted.
 func (g *quotaGate) listPage() error {
-	if n, known := g.spare(); known && n < 1 {
+	if n, known := g.spare(); known && n < 2 {
 		return g.stop()
 	}
 	return nil

@@ -70,8 +70,19 @@ func (c *Client) observeQuota(h http.Header, code45 bool) {
 	if q.ResetsAt.IsZero() {
 		q.ResetsAt = c.quota.At(now).ResetsAt
 	}
+	if old := c.quota.At(now); old.Known() && q.Remaining > old.Remaining && sameWindow(old.ResetsAt, q.ResetsAt) {
+		// Answers to concurrent calls arrive in any order: within a window the count only goes down.
+		q.Remaining, q.Exhausted = old.Remaining, old.Exhausted
+	}
 	c.quota = q
 	c.quotaLeft.Store(q.Remaining)
+}
+
+// sameWindow reports whether two reset times name the same daily window
+// (X-Rate-Limit-Reset is in whole seconds, so they may differ by a little).
+func sameWindow(a, b time.Time) bool {
+	d := a.Sub(b)
+	return !a.IsZero() && !b.IsZero() && d < time.Minute && d > -time.Minute
 }
 
 // Quota returns the daily quota as last observed (Known() is false before
