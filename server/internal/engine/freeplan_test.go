@@ -45,7 +45,7 @@ func TestFreePlanKeepsInSync(t *testing.T) {
 	for day := 0; day < 3; day++ {
 		for k, hm := range []time.Duration{10*time.Hour + 30*time.Minute, 15*time.Hour + 45*time.Minute, 22*time.Hour + 10*time.Minute} {
 			n := day*3 + k
-			edits = append(edits, &edit{at: start.Truncate(24*time.Hour).Add(time.Duration(day)*24*time.Hour + hm),
+			edits = append(edits, &edit{at: start.Truncate(24 * time.Hour).Add(time.Duration(day)*24*time.Hour + hm),
 				id: items[(n*7919)%len(items)].ItemID, rate: 5000 + float64(n)})
 		}
 	}
