@@ -283,6 +283,14 @@ class ZohoSyncStatus(models.Model):
             _("%(tracked)s synced, %(failed)s failing", tracked=status.products_tracked, failed=status.products_failed),
             "text-danger" if status.products_failed else "", [],
         ))
+        if status.HasField("quota"):
+            q = status.quota
+            rows.append((
+                _("Zoho calls today"),
+                _("%(used)s / %(allowance)s (reserve %(reserve)s)", used=q.calls_used_today, allowance=q.allowance,
+                  reserve=q.reserve),
+                "text-warning" if q.remaining <= q.reserve else "", [],
+            ))
         if status.recent_errors:
             items = ["%s (%s): %s" % (e.name or "?", e.zoho_item_id, e.reason) for e in status.recent_errors[:5]]
             rows.append((_("Failed items"), "", "text-danger", items))

@@ -47,6 +47,8 @@ type SyncService struct {
 	State    State
 	Schedule ScheduleInfo
 	Version  string
+	// Quota is Zoho's daily allowance as last seen (nil, or a nil answer: not known).
+	Quota func() *zv1.Quota
 }
 
 // RunSync starts or joins a run and streams it to the end.
@@ -180,6 +182,9 @@ func (s *SyncService) ListRuns(ctx context.Context, req *zv1.ListRunsRequest) (*
 // GetStatus summarises the server.
 func (s *SyncService) GetStatus(ctx context.Context, _ *zv1.GetStatusRequest) (*zv1.GetStatusResponse, error) {
 	resp := &zv1.GetStatusResponse{ServerVersion: s.Version, CurrentRun: s.Engine.Current()}
+	if s.Quota != nil {
+		resp.Quota = s.Quota()
+	}
 	last, _, err := s.State.Runs(0, 1, func(r *zv1.Run) bool { return r.State != zv1.RunState_RUN_STATE_RUNNING })
 	if err != nil {
 		return nil, toStatus(ctx, err)

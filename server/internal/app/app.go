@@ -155,7 +155,7 @@ func Serve(ctx context.Context, o Options) error {
 	if sched != nil {
 		schedInfo = sched
 	}
-	zv1.RegisterSyncServiceServer(srv, &api.SyncService{Engine: eng, State: st, Schedule: schedInfo, Version: o.Version})
+	zv1.RegisterSyncServiceServer(srv, &api.SyncService{Engine: eng, State: st, Schedule: schedInfo, Version: o.Version, Quota: a.quotaStatus})
 	zv1.RegisterProductServiceServer(srv, &api.ProductService{Engine: eng, State: st})
 	zv1.RegisterConfigServiceServer(srv, &api.ConfigService{Checker: a})
 	zv1.RegisterScheduleServiceServer(srv, &api.ScheduleService{Scheduler: schedInfo})

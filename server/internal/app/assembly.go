@@ -10,11 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
 	"github.com/zohosync/zohosync/server/internal/config"
 	"github.com/zohosync/zohosync/server/internal/engine"
 	"github.com/zohosync/zohosync/server/internal/mapping"
 	"github.com/zohosync/zohosync/server/internal/odoo"
+	"github.com/zohosync/zohosync/server/internal/quota"
 	"github.com/zohosync/zohosync/server/internal/store"
 	"github.com/zohosync/zohosync/server/internal/zoho"
 )
@@ -26,6 +29,7 @@ type assembly struct {
 	store   *store.Store
 	log     *slog.Logger
 	zoho    *zoho.Client
+	quota   *quota.Planner
 	engine  *engine.Engine
 	metrics *metrics
 }
@@ -47,18 +51,37 @@ func newAssembly(cfg *config.Config, st *store.Store, log *slog.Logger, o Option
 			RateLimitDelay: cfg.Zoho.Retry.RateLimitWait},
 		Logger: log,
 	})
-	a.metrics = newMetrics(a.zoho)
+	var err error
+	if a.quota, err = quota.New(a.zoho, st, cfg.Zoho.OrganizationID, cfg.Zoho.QuotaReservePercent, nil); err != nil {
+		log.Warn("cannot read the recorded Zoho quota; waiting for Zoho's next answer", "error", err)
+	}
+	a.metrics = newMetrics(a.zoho, a.quota)
 	a.engine = engine.New(engine.Deps{
 		Config:  cfg,
 		Store:   st,
 		Zoho:    a.zoho,
 		NewOdoo: func() engine.OdooTarget { return a.newOdoo() },
 		Images:  newImages(cfg, a.zoho, o.DataDir, log),
+		Quota:   a.quota,
 		Logger:  log,
 	})
 	runs, _ := a.engine.Follow() // for the life of the process
 	go followMetrics(a.metrics, runs)
 	return a
+}
+
+// quotaStatus is the organisation's Zoho quota for GetStatus; nil before Zoho told it.
+func (a *assembly) quotaStatus() *zv1.Quota {
+	f := a.quota.Current()
+	if !f.Known() {
+		return nil
+	}
+	q := &zv1.Quota{CallsUsedToday: f.Used(), Allowance: f.Limit, Remaining: f.Remaining, Reserve: f.Reserve,
+		ObservedAt: timestamppb.New(f.ObservedAt), Source: f.Source}
+	if !f.ResetsAt.IsZero() {
+		q.ResetsAt = timestamppb.New(f.ResetsAt)
+	}
+	return q
 }
 
 // followMetrics counts runs as the engine tells of their start and end.

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	zv1 "github.com/zohosync/zohosync/server/gen/zohosync/v1"
+	"github.com/zohosync/zohosync/server/internal/quota"
 	"github.com/zohosync/zohosync/server/internal/zoho"
 )
 
@@ -31,7 +32,7 @@ type metrics struct {
 	odooRPCs    atomic.Int64
 }
 
-func newMetrics(zc *zoho.Client) *metrics {
+func newMetrics(zc *zoho.Client, qp *quota.Planner) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.runs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zohosync_runs_total", Help: "Finished runs by kind and final state."}, []string{"kind", "state"})
 	m.items = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zohosync_items_total", Help: "Items handled by outcome."}, []string{"outcome"})
@@ -47,11 +48,22 @@ func newMetrics(zc *zoho.Client) *metrics {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_rate_limited_total", Help: "Zoho 429 answers (codes 44 and 1070)."}, func() float64 { return float64(zc.Stats().RateLimited) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_token_mints_total", Help: "Zoho access tokens minted."}, func() float64 { return float64(zc.Stats().TokenMints) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "zohosync_zoho_quota_remaining", Help: "Zoho daily calls left as last reported (-1 unknown)."}, func() float64 { return float64(zc.Stats().QuotaLeft) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "zohosync_zoho_quota_limit", Help: "Zoho daily call allowance of the organisation as last reported (0 unknown)."}, func() float64 { return float64(figures(qp).Limit) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "zohosync_zoho_quota_used", Help: "Zoho calls used today by every app of the organisation, as last reported."}, func() float64 { return float64(figures(qp).Used()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "zohosync_zoho_quota_reserve", Help: "Zoho daily calls left to the organisation's other apps (quota_reserve_percent)."}, func() float64 { return float64(figures(qp).Reserve) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_odoo_rpcs_total", Help: "Odoo XML-RPC calls made by finished runs."}, func() float64 { return float64(m.odooRPCs.Load()) }),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m
+}
+
+// figures are the quota planner's figures; none without a planner.
+func figures(qp *quota.Planner) quota.Figures {
+	if qp == nil {
+		return quota.Figures{}
+	}
+	return qp.Current()
 }
 
 func (m *metrics) runStarted(*zv1.Run) { m.inProgress.Set(1) }

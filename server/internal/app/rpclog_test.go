@@ -81,7 +81,7 @@ func callEverything(t *testing.T, level slog.Level) (string, *metrics) {
 	t.Helper()
 	var buf syncBuf
 	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: level}))
-	m := newMetrics(zoho.New(zoho.Config{}))
+	m := newMetrics(zoho.New(zoho.Config{}), nil)
 	srv := newGRPCServer(log, config.Secret{}, nil, m)
 	srv.RegisterService(&pingDesc, struct{}{})
 	healthpb.RegisterHealthServer(srv, health.NewServer())

@@ -108,6 +108,13 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 			fmt.Fprintf(w, "last successful run: %s at %s\n", r.GetId(), r.GetFinishedAt().AsTime().Local().Format("2006-01-02 15:04:05"))
 		}
 		fmt.Fprintf(w, "products tracked: %d, failing: %d\n", st.GetProductsTracked(), st.GetProductsFailed())
+		if q := st.GetQuota(); q != nil {
+			fmt.Fprintf(w, "Zoho calls today: %d / %d (reserve %d)", q.GetCallsUsedToday(), q.GetAllowance(), q.GetReserve())
+			if q.GetResetsAt() != nil {
+				fmt.Fprintf(w, ", resets %s", q.GetResetsAt().AsTime().Local().Format("2006-01-02 15:04:05"))
+			}
+			fmt.Fprintf(w, " [%s]\n", q.GetSource())
+		}
 		for _, e := range st.GetRecentErrors() {
 			fmt.Fprintf(w, "  %s %q: %s\n", e.GetZohoItemId(), e.GetName(), e.GetReason())
 		}

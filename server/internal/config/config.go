@@ -63,6 +63,9 @@ type Zoho struct {
 	// before a smart sync lists everything (0: every smart sync lists everything).
 	ModifiedOverlap  time.Duration
 	FullListingEvery time.Duration
+	// QuotaReservePercent of the daily allowance is left for the
+	// organisation's other apps (zoho_books.quota_reserve_percent, default 20).
+	QuotaReservePercent float64
 }
 
 // Retry tunes retries of failed calls (optional keys in the config files).
@@ -251,6 +254,7 @@ type zohoFile struct {
 		RateLimitWaitSecs *float64 `json:"rate_limit_wait_seconds"`
 		OverlapMinutes    *float64 `json:"modified_overlap_minutes"`
 		FullListingHours  *float64 `json:"full_listing_hours"`
+		QuotaReserve      *float64 `json:"quota_reserve_percent"`
 	} `json:"zoho_books"`
 }
 
@@ -350,6 +354,13 @@ func loadZoho(path string) (Zoho, error) {
 	}
 	if z.MaxConcurrency == 0 {
 		z.MaxConcurrency = 4
+	}
+	z.QuotaReservePercent = 20
+	if b.QuotaReserve != nil {
+		z.QuotaReservePercent = *b.QuotaReserve
+	}
+	if z.QuotaReservePercent < 0 || z.QuotaReservePercent > 90 {
+		return Zoho{}, errorf(path, "zoho_books.quota_reserve_percent must be between 0 and 90 (the share of Zoho's daily calls left to other apps), not %g", z.QuotaReservePercent)
 	}
 	if z.MaxConcurrency < 1 || z.MaxConcurrency > 10 {
 		return Zoho{}, errorf(path, "zoho_books.max_concurrency must be between 1 and 10 (Zoho allows 5 on free plans, 10 on paid), not %d", z.MaxConcurrency)

@@ -31,6 +31,7 @@ type Deps struct {
 	Zoho    ZohoSource
 	NewOdoo func() OdooTarget
 	Images  ImageFetcher // nil turns image sync off
+	Quota   QuotaPlanner // nil: runs do not plan against Zoho's daily quota
 	Logger  *slog.Logger
 	Now     func() time.Time
 }
@@ -145,6 +146,7 @@ func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
 	ar.setCalls(calls) // live in every snapshot from now on
 	s := &syncRun{runNum: runNum, kind: base.Kind, dry: base.DryRun, cfg: e.d.Config, store: e.d.Store, zoho: e.d.Zoho, odoo: od,
 		log: log, now: e.now, report: &reporter{ar: ar, log: log}, imageFetcher: e.d.Images}
+	s.quota = &quotaGate{planner: e.d.Quota, report: s.report}
 	log.Info("run started", "kind", base.Kind.String(), "dry_run", base.DryRun, "trigger", base.Trigger.String())
 	err := s.run(ctx)
 	if err != nil && ctx.Err() != nil {
@@ -158,11 +160,20 @@ func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
 	final.Progress.Phase = zv1.Phase_PHASE_DONE
 	final.ZohoCalls, final.OdooCalls = calls()
 	final.Progress.ZohoCalls, final.Progress.OdooCalls = final.ZohoCalls, final.OdooCalls
+	var reserve *quotaReserveError
 	switch {
 	case err == nil && final.Progress.Counts.Failed > 0:
 		final.State = zv1.RunState_RUN_STATE_PARTIAL
 	case err == nil:
 		final.State = zv1.RunState_RUN_STATE_SUCCEEDED
+	case errors.As(err, &reserve):
+		// Stopped to leave the reserve alone: what it did is kept, the rest waits for the reset.
+		final.State = zv1.RunState_RUN_STATE_PARTIAL
+		final.Error = err.Error()
+		final.ErrorReason = zv1.ErrorReason_ERROR_REASON_QUOTA_RESERVE
+		if !reserve.resetsAt.IsZero() {
+			final.ResumesAt = timestamppb.New(reserve.resetsAt)
+		}
 	case errors.Is(err, errCancelled):
 		final.State = zv1.RunState_RUN_STATE_CANCELLED
 		final.Error = context.Cause(ctx).Error()

@@ -25,6 +25,7 @@ func (c *configError) Unwrap() error { return c.err }
 func Reason(err error) zv1.ErrorReason {
 	var ce *configError
 	var cfgErr *config.Error
+	var reserve *quotaReserveError
 	switch {
 	case err == nil:
 		return zv1.ErrorReason_ERROR_REASON_UNSPECIFIED
@@ -40,6 +41,8 @@ func Reason(err error) zv1.ErrorReason {
 		return zv1.ErrorReason_ERROR_REASON_SHUTTING_DOWN
 	case errors.Is(err, errCancelled):
 		return zv1.ErrorReason_ERROR_REASON_CANCELLED
+	case errors.As(err, &reserve):
+		return zv1.ErrorReason_ERROR_REASON_QUOTA_RESERVE
 	case zoho.IsKind(err, zoho.KindQuota):
 		return zv1.ErrorReason_ERROR_REASON_ZOHO_QUOTA_EXHAUSTED
 	case zoho.IsKind(err, zoho.KindAuth):

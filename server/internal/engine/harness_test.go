@@ -17,6 +17,7 @@ import (
 	"github.com/zohosync/zohosync/server/internal/images"
 	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/odoo/odootest"
+	"github.com/zohosync/zohosync/server/internal/quota"
 	"github.com/zohosync/zohosync/server/internal/store"
 	"github.com/zohosync/zohosync/server/internal/zoho"
 	"github.com/zohosync/zohosync/server/internal/zoho/zohotest"
@@ -34,6 +35,8 @@ type rig struct {
 	dir   string
 	// source is what the engine lists Zoho through: zc unless a test wraps it.
 	source engine.ZohoSource
+	quota  *quota.Planner // set when rigOptions.quota is
+	now    func() time.Time
 }
 
 type rigOptions struct {
@@ -43,6 +46,9 @@ type rigOptions struct {
 	zoho    zohotest.Options
 	mapping func(*config.Mapping)
 	noImage bool
+	quota   bool             // plan runs against the emulator's daily quota
+	reserve float64          // quota_reserve_percent when quota is set
+	now     func() time.Time // the clock of the emulator, the client and the engine (default time.Now)
 }
 
 func newRig(t testing.TB, o rigOptions) *rig {
@@ -50,7 +56,10 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	if o.zoho.PerMinuteLimit == 0 {
 		o.zoho.PerMinuteLimit = -1
 	}
-	r := &rig{t: t, zoho: zohotest.NewServer(o.zoho), odoo: odootest.NewServer(o.odoo), dir: t.TempDir()}
+	if o.now != nil {
+		o.zoho.Now = o.now
+	}
+	r := &rig{t: t, zoho: zohotest.NewServer(o.zoho), odoo: odootest.NewServer(o.odoo), dir: t.TempDir(), now: o.now}
 	t.Cleanup(func() { r.zoho.Close(); r.odoo.Close() })
 	if o.items > 0 {
 		r.zoho.Seed(o.items, o.seed)
@@ -76,8 +85,13 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	t.Cleanup(func() { r.store.Close() })
 	r.zc = zoho.New(zoho.Config{AccountsURL: r.zoho.URL, BooksURL: r.cfg.Zoho.BooksBaseURL, InventoryURL: r.cfg.Zoho.InventoryBaseURL,
 		ClientID: zc.ClientID, ClientSecret: zc.ClientSecret, RefreshToken: zc.RefreshToken, OrganizationID: zc.OrgID,
-		RequestsPerMinute: 6000, MaxConcurrency: 4,
+		RequestsPerMinute: 6000, MaxConcurrency: 4, Now: o.now,
 		Retry: zoho.RetryPolicy{MaxAttempts: 4, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, RateLimitDelay: 10 * time.Millisecond}})
+	if o.quota {
+		if r.quota, err = quota.New(r.zc, r.store, zc.OrgID, o.reserve, o.now); err != nil {
+			t.Fatal(err)
+		}
+	}
 	r.build()
 	return r
 }
@@ -103,8 +117,12 @@ func (r *rig) build() {
 		}
 		fetcher = images.NewFetcher(r.zc, src, cache, images.Limits{MaxBytes: o.MaxBytes, MaxMegapixels: o.MaxMegapixels})
 	}
+	var qp engine.QuotaPlanner
+	if r.quota != nil {
+		qp = r.quota
+	}
 	r.eng = engine.New(engine.Deps{
-		Config: r.cfg, Store: r.store, Zoho: cmp.Or[engine.ZohoSource](r.source, r.zc), Images: fetcher,
+		Config: r.cfg, Store: r.store, Zoho: cmp.Or[engine.ZohoSource](r.source, r.zc), Images: fetcher, Quota: qp, Now: r.now,
 		NewOdoo: func() engine.OdooTarget {
 			return odoo.New(odoo.Config{URL: r.odoo.URL, DB: "odoo", Username: "admin", Password: r.cfg.Odoo.Password.Reveal(),
 				Retry: odoo.RetryPolicy{MaxAttempts: 3, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond}})

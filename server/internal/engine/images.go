@@ -25,6 +25,7 @@ type pictures struct {
 	dry    bool
 	report *reporter
 	log    *slog.Logger
+	quota  *quotaGate // nil: downloads are not planned against the quota
 }
 
 type imageJob struct {
@@ -93,6 +94,15 @@ func (s *pictures) run(runCtx, wctx context.Context, plans []*plan, l *ledger) e
 	}
 	if len(jobs) == 0 {
 		return nil
+	}
+	if s.quota != nil {
+		// Product data first: pictures that do not fit stay pending (their
+		// identity unrecorded) for a run after the reset.
+		n := s.quota.pictures(len(jobs))
+		s.quota.deferPictures(len(jobs) - n)
+		if jobs = jobs[:n]; len(jobs) == 0 {
+			return nil
+		}
 	}
 	return s.fetchAndSend(runCtx, wctx, jobs, l)
 }
@@ -270,6 +280,14 @@ func (s *pictures) carry(runCtx context.Context, creates []*plan, batchSize int,
 		} else {
 			fetch = append(fetch, pl)
 		}
+	}
+	if s.quota != nil {
+		// Pictures that do not fit are left to the image stage, which defers them.
+		n := s.quota.pictures(len(fetch))
+		for _, pl := range fetch[n:] {
+			pl.carried = false
+		}
+		direct, fetch = append(direct, fetch[n:]...), fetch[:n]
 	}
 	var inflight chan error // the write under way, if any: its outcome arrives on it
 	wait := func() error {

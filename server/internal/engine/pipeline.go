@@ -41,6 +41,7 @@ type syncRun struct {
 	writer   *writer
 	pictures *pictures // nil when image sync is off
 	archiver *archiver
+	quota    *quotaGate
 
 	imageFetcher ImageFetcher
 	drySeen      map[string]bool // a dry run records nothing, so it remembers what it listed
@@ -48,7 +49,7 @@ type syncRun struct {
 
 // run does the whole run. The returned error concerns the whole run; item
 // problems are reported as item errors and do not stop it.
-func (s *syncRun) run(ctx context.Context) error {
+func (s *syncRun) run(ctx context.Context) (err error) {
 	if nr, ok := s.zoho.(interface{ NewRun() }); ok {
 		nr.NewRun()
 	}
@@ -60,6 +61,7 @@ func (s *syncRun) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer func() { err = s.quota.end(err) }() // pictures left for later make the run stop at the reserve
 	if s.kind == zv1.RunKind_RUN_KIND_FULL && s.cfg.Mapping.Options.ArchiveMissing && listed {
 		s.report.phase(zv1.Phase_PHASE_ARCHIVING)
 		if err := s.archiveMissing(ctx); err != nil {
@@ -91,12 +93,12 @@ func (s *syncRun) connect(ctx context.Context) error {
 	want := odoo.Want{Fields: mp.Fields()}
 	if opts.Images.Enabled && s.imageFetcher != nil {
 		want.Image = true // read as its size, not its bytes
-		s.pictures = &pictures{fetch: s.imageFetcher, odoo: s.odoo, opts: opts.Images, dry: s.dry, report: s.report, log: s.log}
+		s.pictures = &pictures{fetch: s.imageFetcher, odoo: s.odoo, opts: opts.Images, dry: s.dry, report: s.report, log: s.log, quota: s.quota}
 	}
 	s.lookup = &lookup{odoo: s.odoo, linked: s.store.LinkedOdooIDs, want: want, sku: opts.MatchBySKU, name: opts.MatchByName, warn: s.report.warn, log: s.log}
 	s.writer = &writer{odoo: s.odoo, batchSize: opts.BatchSize, warn: s.report.warn, log: s.log}
 	s.archiver = &archiver{odoo: s.odoo, store: s.store, dry: s.dry, now: s.now, report: s.report, log: s.log}
-	s.read = reader{zoho: s.zoho, src: zoho.Source(s.cfg.Zoho.ItemSource)}
+	s.read = reader{zoho: s.zoho, src: zoho.Source(s.cfg.Zoho.ItemSource), before: s.quota.listPage}
 	s.log.Info("connected", "odoo_version", schema.Version.Full, "type_field", schema.Dialect.TypeField, "source", s.read.src)
 	return nil
 }
@@ -129,6 +131,7 @@ func (s *syncRun) syncItems(ctx context.Context) (bool, error) {
 			}
 		}
 		s.report.setTotal(total)
+		s.quota.setRest(total, seen, p.page.HasMore)
 		if err := s.handlePage(ctx, p.page.Items); err != nil {
 			return false, err
 		}

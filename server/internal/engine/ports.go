@@ -59,6 +59,14 @@ type ImageFetcher interface {
 	Fetch(ctx context.Context, itemID, identity string) (images.Result, error)
 }
 
+// QuotaPlanner says how many Zoho calls fit in the day's allowance above the
+// reserve kept for the organisation's other apps (*quota.Planner).
+type QuotaPlanner interface {
+	// Spare is the calls left above the reserve and when the window resets;
+	// known is false until Zoho has told the figures.
+	Spare() (calls int64, resetsAt time.Time, known bool)
+}
+
 // Store is the state the engine keeps (*store.Store).
 type Store interface {
 	Items(ids []string) (map[string]store.ItemState, error)

@@ -9,9 +9,10 @@ import (
 
 // reader is the read stage: Zoho items by page (the whole catalogue) or by id.
 type reader struct {
-	zoho  ZohoSource
-	src   zoho.Source
-	since time.Time // set: only the items modified since then (docs/zoho.md#incremental-reads)
+	zoho   ZohoSource
+	src    zoho.Source
+	since  time.Time    // set: only the items modified since then (docs/zoho.md#incremental-reads)
+	before func() error // asked before each call (the quota reserve); nil: none
 }
 
 type fetchedPage struct {
@@ -27,10 +28,12 @@ func (r reader) pages(ctx context.Context) <-chan fetchedPage {
 		defer close(out)
 		for n := 1; ; n++ {
 			var p zoho.Page
-			var err error
-			if r.since.IsZero() {
+			err := r.check()
+			switch {
+			case err != nil:
+			case r.since.IsZero():
 				p, err = r.zoho.ListItems(ctx, r.src, n)
-			} else {
+			default:
 				p, err = r.zoho.ListModified(ctx, r.src, r.since, n)
 			}
 			select {
@@ -49,6 +52,9 @@ func (r reader) pages(ctx context.Context) <-chan fetchedPage {
 // byID asks Zoho for these items (at most 100) and splits the answer into
 // the items it still has and the ids it no longer knows.
 func (r reader) byID(ctx context.Context, ids []string) (items []zoho.Item, gone []string, err error) {
+	if err := r.check(); err != nil {
+		return nil, nil, err
+	}
 	items, err = r.zoho.ItemDetails(ctx, r.src, ids)
 	if err != nil {
 		return nil, nil, err
@@ -63,6 +69,13 @@ func (r reader) byID(ctx context.Context, ids []string) (items []zoho.Item, gone
 		}
 	}
 	return items, gone, nil
+}
+
+func (r reader) check() error {
+	if r.before == nil {
+		return nil
+	}
+	return r.before()
 }
 
 // dedupe drops repeats of an item within a page.

@@ -58,6 +58,9 @@ type State struct {
 	LastRunAt           time.Time `json:"last_run_at,omitzero"`       // start of the last real (non-dry) run, any trigger
 	LastFullSyncAt      time.Time `json:"last_full_sync_at,omitzero"` // end of the last successful full sync
 	LastRunInterrupted  bool      `json:"last_run_interrupted,omitempty"`
+	// ResumeAt is Zoho's daily reset after a run stopped at the quota reserve:
+	// the next run starts then rather than an interval after the last one.
+	ResumeAt time.Time `json:"resume_at,omitzero"`
 }
 
 const stateKey = "schedule_state"
@@ -144,21 +147,31 @@ func (s *Scheduler) nextLocked(now time.Time) (time.Time, zv1.RunKind, bool) {
 	if !s.cfg.Enabled || s.firstRunPending {
 		return time.Time{}, 0, false
 	}
+	at, kind := Due(s.cfg, s.state, now)
+	return at, kind, true
+}
+
+// Due says when the next scheduled run is due under cfg and of which kind
+// (the scheduler's rule, for a caller that drives runs itself).
+func Due(cfg config.Schedule, st State, now time.Time) (time.Time, zv1.RunKind) {
 	at := now
-	if !s.state.LastRunAt.IsZero() && !s.state.LastRunInterrupted {
-		at = s.state.LastRunAt.Add(time.Duration(s.cfg.SyncIntervalHours * float64(time.Hour)))
+	switch {
+	case !st.ResumeAt.IsZero():
+		at = st.ResumeAt // after Zoho's daily reset, not an interval later
+	case !st.LastRunAt.IsZero() && !st.LastRunInterrupted:
+		at = st.LastRunAt.Add(time.Duration(cfg.SyncIntervalHours * float64(time.Hour)))
 	}
 	kind := zv1.RunKind_RUN_KIND_SMART
-	if d := s.cfg.ForceFullSyncDays; d > 0 {
+	if d := cfg.ForceFullSyncDays; d > 0 {
 		when := at
 		if now.After(at) {
 			when = now
 		}
-		if s.state.LastFullSyncAt.IsZero() || when.Sub(s.state.LastFullSyncAt) >= time.Duration(d)*24*time.Hour {
+		if st.LastFullSyncAt.IsZero() || when.Sub(st.LastFullSyncAt) >= time.Duration(d)*24*time.Hour {
 			kind = zv1.RunKind_RUN_KIND_FULL
 		}
 	}
-	return at, kind, true
+	return at, kind
 }
 
 // Run starts scheduled runs, and follows every run's start and end, until ctx ends.
@@ -253,8 +266,7 @@ func (s *Scheduler) started(r *zv1.Run) {
 		return
 	}
 	s.mu.Lock()
-	s.state.LastRunAt = r.GetStartedAt().AsTime()
-	s.state.LastRunInterrupted = false
+	s.state.Started(r)
 	s.saveLocked()
 	s.mu.Unlock()
 	s.poke()
@@ -272,9 +284,7 @@ func (s *Scheduler) finished(r *zv1.Run) {
 	if ok {
 		s.firstRunPending = false
 	}
-	if ok && r.Kind == zv1.RunKind_RUN_KIND_FULL {
-		s.state.LastFullSyncAt = r.GetFinishedAt().AsTime()
-	}
+	s.state.Finished(r)
 	var escalation string
 	if r.Trigger == zv1.RunTrigger_RUN_TRIGGER_SCHEDULE {
 		switch {
@@ -300,6 +310,25 @@ func (s *Scheduler) finished(r *zv1.Run) {
 		s.notify.Escalation("scheduler " + escalation + "; re-enable with `zohosync config --enable`")
 	}
 	s.poke()
+}
+
+// Started records a real run's start: the next is due an interval after it.
+func (st *State) Started(r *zv1.Run) {
+	st.LastRunAt = r.GetStartedAt().AsTime()
+	st.LastRunInterrupted = false
+	st.ResumeAt = time.Time{}
+}
+
+// Finished records what a finished (non-dry) run means for the next one: a
+// full sync that reached its end, or a stop at the quota reserve.
+func (st *State) Finished(r *zv1.Run) {
+	if succeeded(r) && r.Kind == zv1.RunKind_RUN_KIND_FULL && r.ErrorReason != zv1.ErrorReason_ERROR_REASON_QUOTA_RESERVE {
+		st.LastFullSyncAt = r.GetFinishedAt().AsTime()
+	}
+	st.ResumeAt = time.Time{}
+	if r.ErrorReason == zv1.ErrorReason_ERROR_REASON_QUOTA_RESERVE && r.ResumesAt != nil {
+		st.ResumeAt = r.ResumesAt.AsTime()
+	}
 }
 
 // succeeded is a run that reached its end, with or without failed items.

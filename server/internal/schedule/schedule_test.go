@@ -97,7 +97,10 @@ func (f *fakeEngine) Current() *zv1.Run {
 	return f.current
 }
 
-func (f *fakeEngine) finish(state zv1.RunState) *zv1.Run {
+func (f *fakeEngine) finish(state zv1.RunState) *zv1.Run { return f.finishWith(state, nil) }
+
+// finishWith ends the run in state, after edit (if any) sets more of its record.
+func (f *fakeEngine) finishWith(state zv1.RunState, edit func(*zv1.Run)) *zv1.Run {
 	f.mu.Lock()
 	r := f.current
 	f.current = nil
@@ -107,6 +110,9 @@ func (f *fakeEngine) finish(state zv1.RunState) *zv1.Run {
 	r.Duration = durationpb.New(time.Second)
 	if state == zv1.RunState_RUN_STATE_FAILED {
 		r.Error = "Odoo is unreachable"
+	}
+	if edit != nil {
+		edit(r)
 	}
 	_ = f.st.PutRun(r)
 	f.feed <- proto.Clone(r).(*zv1.Run)

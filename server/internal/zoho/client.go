@@ -17,8 +17,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -51,6 +51,7 @@ type Config struct {
 	HTTPClient        *http.Client
 	Retry             RetryPolicy
 	Logger            *slog.Logger
+	Now               func() time.Time // the clock for quota reset times (default time.Now)
 
 	onMint func()
 }
@@ -105,6 +106,8 @@ type Client struct {
 
 	calls, mints, limited, retries, bytes atomic.Int64
 	quotaLeft                             atomic.Int64
+	quotaMu                               sync.Mutex
+	quota                                 Quota
 }
 
 // New builds a client; nothing is sent until the first call.
@@ -346,14 +349,10 @@ func (c *Client) do(ctx context.Context, rawURL, access string, binary bool) (*r
 		}
 		return nil, &Error{Kind: KindTransient, HTTPStatus: res.StatusCode, Msg: "Zoho's answer was cut off: " + scrub(unwrapURLError(err))}
 	}
-	if v := res.Header.Get("X-Rate-Limit-Remaining"); v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			c.quotaLeft.Store(n)
-		}
-	}
 	ct, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 	r := &response{status: res.StatusCode, contentType: ct, header: res.Header, body: body}
 	if res.StatusCode == 200 && ct != "application/json" && ct != "text/json" && ct != "" && !strings.HasPrefix(ct, "text/") {
+		c.observeQuota(res.Header, false)
 		return r, nil // binary (an image): checked by the caller
 	}
 	var env struct {
@@ -361,6 +360,8 @@ func (c *Client) do(ctx context.Context, rawURL, access string, binary bool) (*r
 		Message string `json:"message"`
 	}
 	jsonErr := json.Unmarshal(body, &env)
+	// Code 45 comes with HTTP 429, and has been seen with HTTP 200 (docs/zoho.md#rate-limits).
+	c.observeQuota(res.Header, jsonErr == nil && env.Code != nil && *env.Code == 45)
 	if binary && res.StatusCode == 200 {
 		if jsonErr == nil && env.Code != nil && *env.Code == 45 {
 			return nil, classify(res.StatusCode, 45, env.Message)

@@ -398,3 +398,44 @@ func TestUnknownOrganization(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// The daily quota is read from every answer and from code 45, with HTTP 429 or 200 (docs/zoho.md#rate-limits).
+func TestQuotaIsTracked(t *testing.T) {
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, zohotest.OrgLocation)
+	clock := func() time.Time { return now }
+	for _, tc := range []struct {
+		name      string
+		fault     zohotest.FaultKind // 0: the emulator's own daily limit
+		daily     int
+		calls     int
+		remaining int64
+		exhausted bool
+	}{
+		{"headers on each answer", 0, 10, 3, 7, false},
+		{"the daily limit is reached", 0, 2, 3, 0, true},
+		{"code 45 with HTTP 429", zohotest.FaultQuota45, 1000, 1, 0, true},
+		{"code 45 with HTTP 200", zohotest.FaultQuota45HTTP200, 1000, 1, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			em, c := newPair(t, zohotest.Options{DailyLimit: tc.daily, Now: clock})
+			c = zoho.New(zoho.Config{AccountsURL: em.URL, BooksURL: em.URL + "/books/v3", ClientID: em.Config().ClientID,
+				ClientSecret: em.Config().ClientSecret, RefreshToken: em.Config().RefreshToken, OrganizationID: em.Config().OrgID, Now: clock})
+			em.Seed(10, 1)
+			if tc.fault != 0 {
+				em.Inject(zohotest.Fault{Kind: tc.fault, Path: "/items"})
+			}
+			var err error
+			for i := 0; i < tc.calls; i++ {
+				_, err = c.ListItems(context.Background(), zoho.Books, 1)
+			}
+			if tc.exhausted != zoho.IsKind(err, zoho.KindQuota) {
+				t.Fatalf("last error = %v, exhausted want %v", err, tc.exhausted)
+			}
+			q := c.Quota()
+			nextMidnight := time.Date(2026, 3, 3, 0, 0, 0, 0, zohotest.OrgLocation)
+			if q.Limit != int64(tc.daily) || q.Remaining != tc.remaining || q.Exhausted != tc.exhausted || !q.ResetsAt.Equal(nextMidnight) || !q.ObservedAt.Equal(now) {
+				t.Fatalf("quota = %+v, want limit %d remaining %d exhausted %v resets %v", q, tc.daily, tc.remaining, tc.exhausted, nextMidnight)
+			}
+		})
+	}
+}

@@ -1093,9 +1093,14 @@ type Run struct {
 	// Zoho API calls made by this run (token calls excluded).
 	ZohoCalls int64 `protobuf:"varint,14,opt,name=zoho_calls,json=zohoCalls,proto3" json:"zoho_calls,omitempty"`
 	// Odoo XML-RPC calls made by this run.
-	OdooCalls     int64 `protobuf:"varint,15,opt,name=odoo_calls,json=odooCalls,proto3" json:"odoo_calls,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	OdooCalls int64 `protobuf:"varint,15,opt,name=odoo_calls,json=odooCalls,proto3" json:"odoo_calls,omitempty"`
+	// For a run that stopped at the quota reserve (ERROR_REASON_QUOTA_RESERVE):
+	// when Zoho's daily window resets and the scheduler resumes; unset otherwise.
+	ResumesAt *timestamppb.Timestamp `protobuf:"bytes,50,opt,name=resumes_at,json=resumesAt,proto3" json:"resumes_at,omitempty"`
+	// Pictures left to download by a later run because the quota reserve was reached.
+	ImagesDeferred int64 `protobuf:"varint,51,opt,name=images_deferred,json=imagesDeferred,proto3" json:"images_deferred,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Run) Reset() {
@@ -1229,6 +1234,20 @@ func (x *Run) GetZohoCalls() int64 {
 func (x *Run) GetOdooCalls() int64 {
 	if x != nil {
 		return x.OdooCalls
+	}
+	return 0
+}
+
+func (x *Run) GetResumesAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ResumesAt
+	}
+	return nil
+}
+
+func (x *Run) GetImagesDeferred() int64 {
+	if x != nil {
+		return x.ImagesDeferred
 	}
 	return 0
 }
@@ -2106,7 +2125,9 @@ type GetStatusResponse struct {
 	ServerVersion string `protobuf:"bytes,8,opt,name=server_version,json=serverVersion,proto3" json:"server_version,omitempty"`
 	// How smart syncs read Zoho: only the items modified since a cursor, or the
 	// whole catalogue, and why.
-	ReadMode      *ReadMode `protobuf:"bytes,9,opt,name=read_mode,json=readMode,proto3" json:"read_mode,omitempty"`
+	ReadMode *ReadMode `protobuf:"bytes,9,opt,name=read_mode,json=readMode,proto3" json:"read_mode,omitempty"`
+	// Zoho's daily call allowance as last seen (unset before the first Zoho answer).
+	Quota         *Quota `protobuf:"bytes,10,opt,name=quota,proto3" json:"quota,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2204,6 +2225,13 @@ func (x *GetStatusResponse) GetReadMode() *ReadMode {
 	return nil
 }
 
+func (x *GetStatusResponse) GetQuota() *Quota {
+	if x != nil {
+		return x.Quota
+	}
+	return nil
+}
+
 // ReadMode says how the next smart sync reads Zoho's items and why
 // (docs/zoho.md#incremental-reads).
 type ReadMode struct {
@@ -2280,6 +2308,109 @@ func (x *ReadMode) GetLastFullListing() *timestamppb.Timestamp {
 	return nil
 }
 
+// Quota is the organisation's daily Zoho API allowance and how much of it is used,
+// from Zoho's X-Rate-Limit-* headers (docs/zoho.md#rate-limits).
+type Quota struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Calls made today by every app of the organisation (allowance minus remaining).
+	CallsUsedToday int64 `protobuf:"varint,1,opt,name=calls_used_today,json=callsUsedToday,proto3" json:"calls_used_today,omitempty"`
+	// The organisation's daily allowance (X-Rate-Limit-Limit).
+	Allowance int64 `protobuf:"varint,2,opt,name=allowance,proto3" json:"allowance,omitempty"`
+	// Calls left in the current daily window (X-Rate-Limit-Remaining).
+	Remaining int64 `protobuf:"varint,3,opt,name=remaining,proto3" json:"remaining,omitempty"`
+	// Calls zohosync leaves for the organisation's other apps (quota_reserve_percent of the allowance).
+	Reserve int64 `protobuf:"varint,4,opt,name=reserve,proto3" json:"reserve,omitempty"`
+	// When the daily window resets (observed_at plus X-Rate-Limit-Reset).
+	ResetsAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=resets_at,json=resetsAt,proto3" json:"resets_at,omitempty"`
+	// When these figures were read from a Zoho answer.
+	ObservedAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=observed_at,json=observedAt,proto3" json:"observed_at,omitempty"`
+	// Where the figures come from: "headers" (a Zoho answer's X-Rate-Limit-* headers),
+	// "code 45" (Zoho refused a call: the allowance is used up) or "stored" (recorded
+	// before the server restarted, not yet confirmed by an answer).
+	Source        string `protobuf:"bytes,7,opt,name=source,proto3" json:"source,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Quota) Reset() {
+	*x = Quota{}
+	mi := &file_zohosync_v1_sync_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Quota) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Quota) ProtoMessage() {}
+
+func (x *Quota) ProtoReflect() protoreflect.Message {
+	mi := &file_zohosync_v1_sync_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Quota.ProtoReflect.Descriptor instead.
+func (*Quota) Descriptor() ([]byte, []int) {
+	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *Quota) GetCallsUsedToday() int64 {
+	if x != nil {
+		return x.CallsUsedToday
+	}
+	return 0
+}
+
+func (x *Quota) GetAllowance() int64 {
+	if x != nil {
+		return x.Allowance
+	}
+	return 0
+}
+
+func (x *Quota) GetRemaining() int64 {
+	if x != nil {
+		return x.Remaining
+	}
+	return 0
+}
+
+func (x *Quota) GetReserve() int64 {
+	if x != nil {
+		return x.Reserve
+	}
+	return 0
+}
+
+func (x *Quota) GetResetsAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ResetsAt
+	}
+	return nil
+}
+
+func (x *Quota) GetObservedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObservedAt
+	}
+	return nil
+}
+
+func (x *Quota) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
 // Schedule is the scheduler's settings (sync_schedule.json) and state, as
 // read by ScheduleService and GetStatus.
 type Schedule struct {
@@ -2317,7 +2448,7 @@ type Schedule struct {
 
 func (x *Schedule) Reset() {
 	*x = Schedule{}
-	mi := &file_zohosync_v1_sync_proto_msgTypes[23]
+	mi := &file_zohosync_v1_sync_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2329,7 +2460,7 @@ func (x *Schedule) String() string {
 func (*Schedule) ProtoMessage() {}
 
 func (x *Schedule) ProtoReflect() protoreflect.Message {
-	mi := &file_zohosync_v1_sync_proto_msgTypes[23]
+	mi := &file_zohosync_v1_sync_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2342,7 +2473,7 @@ func (x *Schedule) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Schedule.ProtoReflect.Descriptor instead.
 func (*Schedule) Descriptor() ([]byte, []int) {
-	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{23}
+	return file_zohosync_v1_sync_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Schedule) GetEnabled() bool {
@@ -2481,7 +2612,7 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x04code\x18\x01 \x01(\x0e2\x18.zohosync.v1.WarningCodeR\x04code\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12 \n" +
 	"\fzoho_item_id\x18\x03 \x01(\tR\n" +
-	"zohoItemId\"\x96\x05\n" +
+	"zohoItemId\"\xfa\x05\n" +
 	"\x03Run\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12(\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x14.zohosync.v1.RunKindR\x04kind\x121\n" +
@@ -2503,7 +2634,10 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\n" +
 	"zoho_calls\x18\x0e \x01(\x03R\tzohoCalls\x12\x1d\n" +
 	"\n" +
-	"odoo_calls\x18\x0f \x01(\x03R\todooCalls\"\x92\x04\n" +
+	"odoo_calls\x18\x0f \x01(\x03R\todooCalls\x129\n" +
+	"\n" +
+	"resumes_at\x182 \x01(\v2\x1a.google.protobuf.TimestampR\tresumesAt\x12'\n" +
+	"\x0fimages_deferred\x183 \x01(\x03R\x0eimagesDeferred\"\x92\x04\n" +
 	"\bRunEvent\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x1a\n" +
 	"\bsequence\x18\x02 \x01(\x03R\bsequence\x12.\n" +
@@ -2552,7 +2686,7 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
 	"total_size\x18\x03 \x01(\x03R\ttotalSize\"\x12\n" +
-	"\x10GetStatusRequest\"\xd4\x03\n" +
+	"\x10GetStatusRequest\"\xfe\x03\n" +
 	"\x11GetStatusResponse\x121\n" +
 	"\vcurrent_run\x18\x01 \x01(\v2\x10.zohosync.v1.RunR\n" +
 	"currentRun\x12+\n" +
@@ -2563,7 +2697,9 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\bschedule\x18\x06 \x01(\v2\x15.zohosync.v1.ScheduleR\bschedule\x12;\n" +
 	"\rrecent_errors\x18\a \x03(\v2\x16.zohosync.v1.ItemErrorR\frecentErrors\x12%\n" +
 	"\x0eserver_version\x18\b \x01(\tR\rserverVersion\x122\n" +
-	"\tread_mode\x18\t \x01(\v2\x15.zohosync.v1.ReadModeR\breadMode\"\x99\x02\n" +
+	"\tread_mode\x18\t \x01(\v2\x15.zohosync.v1.ReadModeR\breadMode\x12(\n" +
+	"\x05quota\x18\n" +
+	" \x01(\v2\x12.zohosync.v1.QuotaR\x05quota\"\x99\x02\n" +
 	"\bReadMode\x12.\n" +
 	"\x04mode\x18\x01 \x01(\x0e2\x1a.zohosync.v1.ReadMode.ModeR\x04mode\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x122\n" +
@@ -2572,7 +2708,16 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x04Mode\x12\x14\n" +
 	"\x10MODE_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10MODE_INCREMENTAL\x10\x01\x12\x15\n" +
-	"\x11MODE_FULL_LISTING\x10\x02\"\xf9\x04\n" +
+	"\x11MODE_FULL_LISTING\x10\x02\"\x95\x02\n" +
+	"\x05Quota\x12(\n" +
+	"\x10calls_used_today\x18\x01 \x01(\x03R\x0ecallsUsedToday\x12\x1c\n" +
+	"\tallowance\x18\x02 \x01(\x03R\tallowance\x12\x1c\n" +
+	"\tremaining\x18\x03 \x01(\x03R\tremaining\x12\x18\n" +
+	"\areserve\x18\x04 \x01(\x03R\areserve\x127\n" +
+	"\tresets_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bresetsAt\x12;\n" +
+	"\vobserved_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"observedAt\x12\x16\n" +
+	"\x06source\x18\a \x01(\tR\x06source\"\xf9\x04\n" +
 	"\bSchedule\x12\x18\n" +
 	"\aenabled\x18\x01 \x01(\bR\aenabled\x12.\n" +
 	"\x13sync_interval_hours\x18\x02 \x01(\x01R\x11syncIntervalHours\x12/\n" +
@@ -2654,7 +2799,7 @@ func file_zohosync_v1_sync_proto_rawDescGZIP() []byte {
 }
 
 var file_zohosync_v1_sync_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_zohosync_v1_sync_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_zohosync_v1_sync_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_zohosync_v1_sync_proto_goTypes = []any{
 	(RunKind)(0),                  // 0: zohosync.v1.RunKind
 	(RunTrigger)(0),               // 1: zohosync.v1.RunTrigger
@@ -2687,10 +2832,11 @@ var file_zohosync_v1_sync_proto_goTypes = []any{
 	(*GetStatusRequest)(nil),      // 28: zohosync.v1.GetStatusRequest
 	(*GetStatusResponse)(nil),     // 29: zohosync.v1.GetStatusResponse
 	(*ReadMode)(nil),              // 30: zohosync.v1.ReadMode
-	(*Schedule)(nil),              // 31: zohosync.v1.Schedule
-	(*timestamppb.Timestamp)(nil), // 32: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 33: google.protobuf.Duration
-	(ErrorReason)(0),              // 34: zohosync.v1.ErrorReason
+	(*Quota)(nil),                 // 31: zohosync.v1.Quota
+	(*Schedule)(nil),              // 32: zohosync.v1.Schedule
+	(*timestamppb.Timestamp)(nil), // 33: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 34: google.protobuf.Duration
+	(ErrorReason)(0),              // 35: zohosync.v1.ErrorReason
 }
 var file_zohosync_v1_sync_proto_depIdxs = []int32{
 	3,  // 0: zohosync.v1.Progress.phase:type_name -> zohosync.v1.Phase
@@ -2702,61 +2848,65 @@ var file_zohosync_v1_sync_proto_depIdxs = []int32{
 	0,  // 6: zohosync.v1.Run.kind:type_name -> zohosync.v1.RunKind
 	1,  // 7: zohosync.v1.Run.trigger:type_name -> zohosync.v1.RunTrigger
 	2,  // 8: zohosync.v1.Run.state:type_name -> zohosync.v1.RunState
-	32, // 9: zohosync.v1.Run.started_at:type_name -> google.protobuf.Timestamp
-	32, // 10: zohosync.v1.Run.finished_at:type_name -> google.protobuf.Timestamp
-	33, // 11: zohosync.v1.Run.duration:type_name -> google.protobuf.Duration
+	33, // 9: zohosync.v1.Run.started_at:type_name -> google.protobuf.Timestamp
+	33, // 10: zohosync.v1.Run.finished_at:type_name -> google.protobuf.Timestamp
+	34, // 11: zohosync.v1.Run.duration:type_name -> google.protobuf.Duration
 	9,  // 12: zohosync.v1.Run.progress:type_name -> zohosync.v1.Progress
-	34, // 13: zohosync.v1.Run.error_reason:type_name -> zohosync.v1.ErrorReason
+	35, // 13: zohosync.v1.Run.error_reason:type_name -> zohosync.v1.ErrorReason
 	10, // 14: zohosync.v1.Run.item_errors:type_name -> zohosync.v1.ItemError
 	13, // 15: zohosync.v1.Run.warnings:type_name -> zohosync.v1.Warning
-	32, // 16: zohosync.v1.RunEvent.time:type_name -> google.protobuf.Timestamp
-	9,  // 17: zohosync.v1.RunEvent.progress:type_name -> zohosync.v1.Progress
-	14, // 18: zohosync.v1.RunEvent.joined:type_name -> zohosync.v1.Run
-	3,  // 19: zohosync.v1.RunEvent.phase_changed:type_name -> zohosync.v1.Phase
-	10, // 20: zohosync.v1.RunEvent.item_error:type_name -> zohosync.v1.ItemError
-	12, // 21: zohosync.v1.RunEvent.planned_change:type_name -> zohosync.v1.PlannedChange
-	13, // 22: zohosync.v1.RunEvent.warning:type_name -> zohosync.v1.Warning
-	14, // 23: zohosync.v1.RunEvent.finished:type_name -> zohosync.v1.Run
-	0,  // 24: zohosync.v1.RunSyncRequest.kind:type_name -> zohosync.v1.RunKind
-	15, // 25: zohosync.v1.RunSyncResponse.event:type_name -> zohosync.v1.RunEvent
-	0,  // 26: zohosync.v1.StartSyncRequest.kind:type_name -> zohosync.v1.RunKind
-	14, // 27: zohosync.v1.StartSyncResponse.run:type_name -> zohosync.v1.Run
-	15, // 28: zohosync.v1.WatchRunResponse.event:type_name -> zohosync.v1.RunEvent
-	14, // 29: zohosync.v1.CancelRunResponse.run:type_name -> zohosync.v1.Run
-	14, // 30: zohosync.v1.GetRunResponse.run:type_name -> zohosync.v1.Run
-	14, // 31: zohosync.v1.ListRunsResponse.runs:type_name -> zohosync.v1.Run
-	14, // 32: zohosync.v1.GetStatusResponse.current_run:type_name -> zohosync.v1.Run
-	14, // 33: zohosync.v1.GetStatusResponse.last_run:type_name -> zohosync.v1.Run
-	14, // 34: zohosync.v1.GetStatusResponse.last_successful_run:type_name -> zohosync.v1.Run
-	31, // 35: zohosync.v1.GetStatusResponse.schedule:type_name -> zohosync.v1.Schedule
-	10, // 36: zohosync.v1.GetStatusResponse.recent_errors:type_name -> zohosync.v1.ItemError
-	30, // 37: zohosync.v1.GetStatusResponse.read_mode:type_name -> zohosync.v1.ReadMode
-	7,  // 38: zohosync.v1.ReadMode.mode:type_name -> zohosync.v1.ReadMode.Mode
-	32, // 39: zohosync.v1.ReadMode.cursor:type_name -> google.protobuf.Timestamp
-	32, // 40: zohosync.v1.ReadMode.last_full_listing:type_name -> google.protobuf.Timestamp
-	32, // 41: zohosync.v1.Schedule.next_run_at:type_name -> google.protobuf.Timestamp
-	0,  // 42: zohosync.v1.Schedule.next_run_kind:type_name -> zohosync.v1.RunKind
-	32, // 43: zohosync.v1.Schedule.last_full_sync_at:type_name -> google.protobuf.Timestamp
-	32, // 44: zohosync.v1.Schedule.last_run_at:type_name -> google.protobuf.Timestamp
-	16, // 45: zohosync.v1.SyncService.RunSync:input_type -> zohosync.v1.RunSyncRequest
-	18, // 46: zohosync.v1.SyncService.StartSync:input_type -> zohosync.v1.StartSyncRequest
-	20, // 47: zohosync.v1.SyncService.WatchRun:input_type -> zohosync.v1.WatchRunRequest
-	22, // 48: zohosync.v1.SyncService.CancelRun:input_type -> zohosync.v1.CancelRunRequest
-	24, // 49: zohosync.v1.SyncService.GetRun:input_type -> zohosync.v1.GetRunRequest
-	26, // 50: zohosync.v1.SyncService.ListRuns:input_type -> zohosync.v1.ListRunsRequest
-	28, // 51: zohosync.v1.SyncService.GetStatus:input_type -> zohosync.v1.GetStatusRequest
-	17, // 52: zohosync.v1.SyncService.RunSync:output_type -> zohosync.v1.RunSyncResponse
-	19, // 53: zohosync.v1.SyncService.StartSync:output_type -> zohosync.v1.StartSyncResponse
-	21, // 54: zohosync.v1.SyncService.WatchRun:output_type -> zohosync.v1.WatchRunResponse
-	23, // 55: zohosync.v1.SyncService.CancelRun:output_type -> zohosync.v1.CancelRunResponse
-	25, // 56: zohosync.v1.SyncService.GetRun:output_type -> zohosync.v1.GetRunResponse
-	27, // 57: zohosync.v1.SyncService.ListRuns:output_type -> zohosync.v1.ListRunsResponse
-	29, // 58: zohosync.v1.SyncService.GetStatus:output_type -> zohosync.v1.GetStatusResponse
-	52, // [52:59] is the sub-list for method output_type
-	45, // [45:52] is the sub-list for method input_type
-	45, // [45:45] is the sub-list for extension type_name
-	45, // [45:45] is the sub-list for extension extendee
-	0,  // [0:45] is the sub-list for field type_name
+	33, // 16: zohosync.v1.Run.resumes_at:type_name -> google.protobuf.Timestamp
+	33, // 17: zohosync.v1.RunEvent.time:type_name -> google.protobuf.Timestamp
+	9,  // 18: zohosync.v1.RunEvent.progress:type_name -> zohosync.v1.Progress
+	14, // 19: zohosync.v1.RunEvent.joined:type_name -> zohosync.v1.Run
+	3,  // 20: zohosync.v1.RunEvent.phase_changed:type_name -> zohosync.v1.Phase
+	10, // 21: zohosync.v1.RunEvent.item_error:type_name -> zohosync.v1.ItemError
+	12, // 22: zohosync.v1.RunEvent.planned_change:type_name -> zohosync.v1.PlannedChange
+	13, // 23: zohosync.v1.RunEvent.warning:type_name -> zohosync.v1.Warning
+	14, // 24: zohosync.v1.RunEvent.finished:type_name -> zohosync.v1.Run
+	0,  // 25: zohosync.v1.RunSyncRequest.kind:type_name -> zohosync.v1.RunKind
+	15, // 26: zohosync.v1.RunSyncResponse.event:type_name -> zohosync.v1.RunEvent
+	0,  // 27: zohosync.v1.StartSyncRequest.kind:type_name -> zohosync.v1.RunKind
+	14, // 28: zohosync.v1.StartSyncResponse.run:type_name -> zohosync.v1.Run
+	15, // 29: zohosync.v1.WatchRunResponse.event:type_name -> zohosync.v1.RunEvent
+	14, // 30: zohosync.v1.CancelRunResponse.run:type_name -> zohosync.v1.Run
+	14, // 31: zohosync.v1.GetRunResponse.run:type_name -> zohosync.v1.Run
+	14, // 32: zohosync.v1.ListRunsResponse.runs:type_name -> zohosync.v1.Run
+	14, // 33: zohosync.v1.GetStatusResponse.current_run:type_name -> zohosync.v1.Run
+	14, // 34: zohosync.v1.GetStatusResponse.last_run:type_name -> zohosync.v1.Run
+	14, // 35: zohosync.v1.GetStatusResponse.last_successful_run:type_name -> zohosync.v1.Run
+	32, // 36: zohosync.v1.GetStatusResponse.schedule:type_name -> zohosync.v1.Schedule
+	10, // 37: zohosync.v1.GetStatusResponse.recent_errors:type_name -> zohosync.v1.ItemError
+	30, // 38: zohosync.v1.GetStatusResponse.read_mode:type_name -> zohosync.v1.ReadMode
+	31, // 39: zohosync.v1.GetStatusResponse.quota:type_name -> zohosync.v1.Quota
+	7,  // 40: zohosync.v1.ReadMode.mode:type_name -> zohosync.v1.ReadMode.Mode
+	33, // 41: zohosync.v1.ReadMode.cursor:type_name -> google.protobuf.Timestamp
+	33, // 42: zohosync.v1.ReadMode.last_full_listing:type_name -> google.protobuf.Timestamp
+	33, // 43: zohosync.v1.Quota.resets_at:type_name -> google.protobuf.Timestamp
+	33, // 44: zohosync.v1.Quota.observed_at:type_name -> google.protobuf.Timestamp
+	33, // 45: zohosync.v1.Schedule.next_run_at:type_name -> google.protobuf.Timestamp
+	0,  // 46: zohosync.v1.Schedule.next_run_kind:type_name -> zohosync.v1.RunKind
+	33, // 47: zohosync.v1.Schedule.last_full_sync_at:type_name -> google.protobuf.Timestamp
+	33, // 48: zohosync.v1.Schedule.last_run_at:type_name -> google.protobuf.Timestamp
+	16, // 49: zohosync.v1.SyncService.RunSync:input_type -> zohosync.v1.RunSyncRequest
+	18, // 50: zohosync.v1.SyncService.StartSync:input_type -> zohosync.v1.StartSyncRequest
+	20, // 51: zohosync.v1.SyncService.WatchRun:input_type -> zohosync.v1.WatchRunRequest
+	22, // 52: zohosync.v1.SyncService.CancelRun:input_type -> zohosync.v1.CancelRunRequest
+	24, // 53: zohosync.v1.SyncService.GetRun:input_type -> zohosync.v1.GetRunRequest
+	26, // 54: zohosync.v1.SyncService.ListRuns:input_type -> zohosync.v1.ListRunsRequest
+	28, // 55: zohosync.v1.SyncService.GetStatus:input_type -> zohosync.v1.GetStatusRequest
+	17, // 56: zohosync.v1.SyncService.RunSync:output_type -> zohosync.v1.RunSyncResponse
+	19, // 57: zohosync.v1.SyncService.StartSync:output_type -> zohosync.v1.StartSyncResponse
+	21, // 58: zohosync.v1.SyncService.WatchRun:output_type -> zohosync.v1.WatchRunResponse
+	23, // 59: zohosync.v1.SyncService.CancelRun:output_type -> zohosync.v1.CancelRunResponse
+	25, // 60: zohosync.v1.SyncService.GetRun:output_type -> zohosync.v1.GetRunResponse
+	27, // 61: zohosync.v1.SyncService.ListRuns:output_type -> zohosync.v1.ListRunsResponse
+	29, // 62: zohosync.v1.SyncService.GetStatus:output_type -> zohosync.v1.GetStatusResponse
+	56, // [56:63] is the sub-list for method output_type
+	49, // [49:56] is the sub-list for method input_type
+	49, // [49:49] is the sub-list for extension type_name
+	49, // [49:49] is the sub-list for extension extendee
+	0,  // [0:49] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_sync_proto_init() }
@@ -2780,7 +2930,7 @@ func file_zohosync_v1_sync_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_sync_proto_rawDesc), len(file_zohosync_v1_sync_proto_rawDesc)),
 			NumEnums:      8,
-			NumMessages:   24,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

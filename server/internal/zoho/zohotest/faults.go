@@ -3,6 +3,7 @@ package zohotest
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -209,6 +210,12 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault) {
 		if f.Kind == FaultQuota45HTTP200 {
 			status = http.StatusOK
 		}
+		// The quota is used up (by other apps, say): the headers say so too (docs/zoho.md#rate-limits).
+		s.mu.Lock()
+		s.rateHeadersLocked(w.Header(), s.now())
+		s.mu.Unlock()
+		w.Header().Set("X-Rate-Limit-Limit", strconv.Itoa(n))
+		w.Header().Set("X-Rate-Limit-Remaining", "0")
 		writeError(w, status, 45, MsgDaily(n))
 	case FaultTimeout:
 		var timer <-chan time.Time

@@ -112,12 +112,13 @@ class GetStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetStatusResponse(_message.Message):
-    __slots__ = ["current_run", "last_run", "last_successful_run", "products_failed", "products_tracked", "read_mode", "recent_errors", "schedule", "server_version"]
+    __slots__ = ["current_run", "last_run", "last_successful_run", "products_failed", "products_tracked", "quota", "read_mode", "recent_errors", "schedule", "server_version"]
     CURRENT_RUN_FIELD_NUMBER: _ClassVar[int]
     LAST_RUN_FIELD_NUMBER: _ClassVar[int]
     LAST_SUCCESSFUL_RUN_FIELD_NUMBER: _ClassVar[int]
     PRODUCTS_FAILED_FIELD_NUMBER: _ClassVar[int]
     PRODUCTS_TRACKED_FIELD_NUMBER: _ClassVar[int]
+    QUOTA_FIELD_NUMBER: _ClassVar[int]
     READ_MODE_FIELD_NUMBER: _ClassVar[int]
     RECENT_ERRORS_FIELD_NUMBER: _ClassVar[int]
     SCHEDULE_FIELD_NUMBER: _ClassVar[int]
@@ -127,11 +128,12 @@ class GetStatusResponse(_message.Message):
     last_successful_run: Run
     products_failed: int
     products_tracked: int
+    quota: Quota
     read_mode: ReadMode
     recent_errors: _containers.RepeatedCompositeFieldContainer[ItemError]
     schedule: Schedule
     server_version: str
-    def __init__(self, current_run: _Optional[_Union[Run, _Mapping]] = ..., last_run: _Optional[_Union[Run, _Mapping]] = ..., last_successful_run: _Optional[_Union[Run, _Mapping]] = ..., products_tracked: _Optional[int] = ..., products_failed: _Optional[int] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ..., recent_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., server_version: _Optional[str] = ..., read_mode: _Optional[_Union[ReadMode, _Mapping]] = ...) -> None: ...
+    def __init__(self, current_run: _Optional[_Union[Run, _Mapping]] = ..., last_run: _Optional[_Union[Run, _Mapping]] = ..., last_successful_run: _Optional[_Union[Run, _Mapping]] = ..., products_tracked: _Optional[int] = ..., products_failed: _Optional[int] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ..., recent_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., server_version: _Optional[str] = ..., read_mode: _Optional[_Union[ReadMode, _Mapping]] = ..., quota: _Optional[_Union[Quota, _Mapping]] = ...) -> None: ...
 
 class ItemError(_message.Message):
     __slots__ = ["name", "odoo_id", "reason", "stage", "zoho_item_id"]
@@ -199,6 +201,24 @@ class Progress(_message.Message):
     zoho_calls: int
     def __init__(self, phase: _Optional[_Union[Phase, str]] = ..., total: _Optional[int] = ..., done: _Optional[int] = ..., counts: _Optional[_Union[Counts, _Mapping]] = ..., items_per_second: _Optional[float] = ..., zoho_calls: _Optional[int] = ..., odoo_calls: _Optional[int] = ...) -> None: ...
 
+class Quota(_message.Message):
+    __slots__ = ["allowance", "calls_used_today", "observed_at", "remaining", "reserve", "resets_at", "source"]
+    ALLOWANCE_FIELD_NUMBER: _ClassVar[int]
+    CALLS_USED_TODAY_FIELD_NUMBER: _ClassVar[int]
+    OBSERVED_AT_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_FIELD_NUMBER: _ClassVar[int]
+    RESETS_AT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    allowance: int
+    calls_used_today: int
+    observed_at: _timestamp_pb2.Timestamp
+    remaining: int
+    reserve: int
+    resets_at: _timestamp_pb2.Timestamp
+    source: str
+    def __init__(self, calls_used_today: _Optional[int] = ..., allowance: _Optional[int] = ..., remaining: _Optional[int] = ..., reserve: _Optional[int] = ..., resets_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., observed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., source: _Optional[str] = ...) -> None: ...
+
 class ReadMode(_message.Message):
     __slots__ = ["cursor", "last_full_listing", "mode", "reason"]
     class Mode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
@@ -217,17 +237,19 @@ class ReadMode(_message.Message):
     def __init__(self, mode: _Optional[_Union[ReadMode.Mode, str]] = ..., reason: _Optional[str] = ..., cursor: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., last_full_listing: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Run(_message.Message):
-    __slots__ = ["dry_run", "duration", "error", "error_reason", "finished_at", "id", "item_errors", "kind", "odoo_calls", "progress", "started_at", "state", "trigger", "warnings", "zoho_calls"]
+    __slots__ = ["dry_run", "duration", "error", "error_reason", "finished_at", "id", "images_deferred", "item_errors", "kind", "odoo_calls", "progress", "resumes_at", "started_at", "state", "trigger", "warnings", "zoho_calls"]
     DRY_RUN_FIELD_NUMBER: _ClassVar[int]
     DURATION_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     ERROR_REASON_FIELD_NUMBER: _ClassVar[int]
     FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_DEFERRED_FIELD_NUMBER: _ClassVar[int]
     ITEM_ERRORS_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     ODOO_CALLS_FIELD_NUMBER: _ClassVar[int]
     PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    RESUMES_AT_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     TRIGGER_FIELD_NUMBER: _ClassVar[int]
@@ -239,16 +261,18 @@ class Run(_message.Message):
     error_reason: _errors_pb2.ErrorReason
     finished_at: _timestamp_pb2.Timestamp
     id: str
+    images_deferred: int
     item_errors: _containers.RepeatedCompositeFieldContainer[ItemError]
     kind: RunKind
     odoo_calls: int
     progress: Progress
+    resumes_at: _timestamp_pb2.Timestamp
     started_at: _timestamp_pb2.Timestamp
     state: RunState
     trigger: RunTrigger
     warnings: _containers.RepeatedCompositeFieldContainer[Warning]
     zoho_calls: int
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[RunKind, str]] = ..., trigger: _Optional[_Union[RunTrigger, str]] = ..., dry_run: bool = ..., state: _Optional[_Union[RunState, str]] = ..., started_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., progress: _Optional[_Union[Progress, _Mapping]] = ..., error: _Optional[str] = ..., error_reason: _Optional[_Union[_errors_pb2.ErrorReason, str]] = ..., item_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., warnings: _Optional[_Iterable[_Union[Warning, _Mapping]]] = ..., zoho_calls: _Optional[int] = ..., odoo_calls: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[RunKind, str]] = ..., trigger: _Optional[_Union[RunTrigger, str]] = ..., dry_run: bool = ..., state: _Optional[_Union[RunState, str]] = ..., started_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., progress: _Optional[_Union[Progress, _Mapping]] = ..., error: _Optional[str] = ..., error_reason: _Optional[_Union[_errors_pb2.ErrorReason, str]] = ..., item_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., warnings: _Optional[_Iterable[_Union[Warning, _Mapping]]] = ..., zoho_calls: _Optional[int] = ..., odoo_calls: _Optional[int] = ..., resumes_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., images_deferred: _Optional[int] = ...) -> None: ...
 
 class RunEvent(_message.Message):
     __slots__ = ["batch_done", "finished", "item_error", "joined", "phase_changed", "planned_change", "progress", "run_id", "sequence", "time", "warning"]
