@@ -44,6 +44,7 @@ type syncRun struct {
 
 	imageFetcher ImageFetcher
 	drySeen      map[string]bool // a dry run records nothing, so it remembers what it listed
+	ids          []string        // the items a webhook run reads by id
 }
 
 // run does the whole run. The returned error concerns the whole run; item
@@ -106,6 +107,9 @@ func (s *syncRun) connect(ctx context.Context) error {
 func (s *syncRun) syncItems(ctx context.Context) (bool, error) {
 	if s.kind == zv1.RunKind_RUN_KIND_RETRY_FAILED {
 		return false, s.syncFailed(ctx)
+	}
+	if s.kind == zv1.RunKind_RUN_KIND_WEBHOOK {
+		return false, s.syncIDs(ctx, s.ids)
 	}
 	seen := int64(0)
 	for p := range s.read.pages(ctx) {

@@ -88,6 +88,9 @@ const (
 	ErrorReason_ERROR_REASON_ODOO_UNREACHABLE ErrorReason = 29
 	// Odoo answered with a fault that concerns the whole run, not one item.
 	ErrorReason_ERROR_REASON_ODOO_FAULT ErrorReason = 30
+	// RUN_KIND_WEBHOOK was asked for through the API: webhook runs are started
+	// only by Zoho's webhooks, which name the items to read.
+	ErrorReason_ERROR_REASON_INVALID_RUN_KIND ErrorReason = 31
 )
 
 // Enum value maps for ErrorReason.
@@ -124,6 +127,7 @@ var (
 		28: "ERROR_REASON_ODOO_LOGIN_FAILED",
 		29: "ERROR_REASON_ODOO_UNREACHABLE",
 		30: "ERROR_REASON_ODOO_FAULT",
+		31: "ERROR_REASON_INVALID_RUN_KIND",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED":                 0,
@@ -157,6 +161,7 @@ var (
 		"ERROR_REASON_ODOO_LOGIN_FAILED":           28,
 		"ERROR_REASON_ODOO_UNREACHABLE":            29,
 		"ERROR_REASON_ODOO_FAULT":                  30,
+		"ERROR_REASON_INVALID_RUN_KIND":            31,
 	}
 )
 
@@ -212,7 +217,7 @@ var File_zohosync_v1_errors_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_errors_proto_rawDesc = "" +
 	"\n" +
-	"\x18zohosync/v1/errors.proto\x12\vzohosync.v1\x1a google/protobuf/descriptor.proto*\x9b\r\n" +
+	"\x18zohosync/v1/errors.proto\x12\vzohosync.v1\x1a google/protobuf/descriptor.proto*\xd4\r\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12'\n" +
 	"\x15ERROR_REASON_INTERNAL\x10\x01\x1a\f\xb2\xe1\x18\bINTERNAL\x125\n" +
@@ -245,7 +250,8 @@ const file_zohosync_v1_errors_proto_rawDesc = "" +
 	"\x1dERROR_REASON_ZOHO_UNAVAILABLE\x10\x1b\x1a\x0f\xb2\xe1\x18\vUNAVAILABLE\x12;\n" +
 	"\x1eERROR_REASON_ODOO_LOGIN_FAILED\x10\x1c\x1a\x17\xb2\xe1\x18\x13FAILED_PRECONDITION\x122\n" +
 	"\x1dERROR_REASON_ODOO_UNREACHABLE\x10\x1d\x1a\x0f\xb2\xe1\x18\vUNAVAILABLE\x12,\n" +
-	"\x17ERROR_REASON_ODOO_FAULT\x10\x1e\x1a\x0f\xb2\xe1\x18\vUNAVAILABLE:@\n" +
+	"\x17ERROR_REASON_ODOO_FAULT\x10\x1e\x1a\x0f\xb2\xe1\x18\vUNAVAILABLE\x127\n" +
+	"\x1dERROR_REASON_INVALID_RUN_KIND\x10\x1f\x1a\x14\xb2\xe1\x18\x10INVALID_ARGUMENT:@\n" +
 	"\tgrpc_code\x12!.google.protobuf.EnumValueOptions\x18\x96\x8c\x03 \x01(\tR\bgrpcCodeB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3"
 
 var (
