@@ -55,10 +55,10 @@ type Options struct {
 	WebhookSecret   config.Secret
 	WebhookDebounce time.Duration
 	WebhookMaxWait  time.Duration
-	LogLevel  slog.Level
-	Stderr    io.Writer
-	Stdout    io.Writer // receives the "listening on" line
-	Version   string
+	LogLevel        slog.Level
+	Stderr          io.Writer
+	Stdout          io.Writer // receives the "listening on" line
+	Version         string
 
 	NoScheduler bool
 	// AllowPlaintext lets a non-loopback listener with an API token run
