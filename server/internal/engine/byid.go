@@ -8,7 +8,7 @@ import (
 )
 
 // idsPerCall is how many ids one /itemdetails call asks for: the most the
-// zoho client sends (docs/zoho.md#items; Zoho documents no maximum).
+// zoho client sends (docs/zoho.md#listing-items; Zoho documents no maximum).
 const idsPerCall = 100
 
 // StartItems begins a webhook run that reads these Zoho items by id and syncs

@@ -43,7 +43,7 @@ const (
 	DefaultBurst    = 50
 	MinSecretLen    = 16
 	maxIDsPerCall   = 200  // ids one webhook call may name
-	maxIDLen        = 30   // Zoho ids are 16-19 digits (docs/zoho.md#ids)
+	maxIDLen        = 30   // Zoho ids are 16-19 digits (docs/zoho.md#value-types)
 	maxSources      = 4096 // remote addresses with a limiter; beyond it they start afresh
 )
 
@@ -262,7 +262,7 @@ func parseIDs(query url.Values, contentType string, body []byte) ([]string, erro
 }
 
 // jsonIDs reads ids from a JSON payload; numbers are kept as written (ids
-// are too big for float64, docs/zoho.md#ids).
+// are too big for float64, docs/zoho.md#value-types).
 func jsonIDs(body []byte) ([]string, error) {
 	var p struct {
 		ItemID  json.Number   `json:"item_id"`
