@@ -25,10 +25,10 @@ func webhookAddr(t testing.TB) string {
 }
 
 // startWithWebhooks makes a first sync, then serves webhooks; it returns the webhook URL.
-func startWithWebhooks(t testing.TB, e *env) string {
+func startWithWebhooks(t testing.TB, e *env, flags ...string) string {
 	t.Setenv("ZOHOSYNC_WEBHOOK_SECRET", webhookSecret)
 	addr := webhookAddr(t)
-	e.start("--webhook-listen", addr, "--webhook-debounce", "1s", "--webhook-max-wait", "3s")
+	e.start(append([]string{"--webhook-listen", addr}, flags...)...)
 	if _, code := e.runNow(); code != 0 {
 		t.Fatalf("first sync exit %d", code)
 	}
@@ -67,7 +67,7 @@ func waitForName(t testing.TB, e *env, name string, limit time.Duration) time.Du
 
 func TestWebhookEndToEnd(t *testing.T) {
 	e := newEnv(t, envOptions{items: 20, imagesOff: true})
-	url := startWithWebhooks(t, e)
+	url := startWithWebhooks(t, e, "--webhook-debounce", "500ms")
 	id := e.zoho.Items()[3].ItemID
 	e.zoho.UpdateItem(id, func(it *zohotest.Item) { it.Name = "Renamed in Zoho" })
 	if code := postWebhook(t, url, "", `{"item_id":"`+id+`"}`); code != http.StatusUnauthorized {
@@ -87,7 +87,7 @@ func TestWebhookEndToEnd(t *testing.T) {
 }
 
 // BenchmarkWebhookLatency: an item edited in the emulator, its webhook
-// posted, until the Odoo double shows the edit (debounce 1s included).
+// posted, until the Odoo double shows the edit (the default 2s debounce included).
 func BenchmarkWebhookLatency(b *testing.B) {
 	for range b.N {
 		e := newEnv(b, envOptions{items: 200, imagesOff: true, zoho: zohotest.Options{Latency: 30 * time.Millisecond}, odoo: odootest.Options{Latency: 30 * time.Millisecond}})
