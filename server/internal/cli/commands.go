@@ -284,8 +284,11 @@ func cmdRuns(ctx context.Context, io IO, args []string) int {
 		for _, r := range resp.GetRuns() {
 			cn := r.GetProgress().GetCounts()
 			trig := "manual"
-			if r.GetTrigger() == zv1.RunTrigger_RUN_TRIGGER_SCHEDULE {
+			switch r.GetTrigger() {
+			case zv1.RunTrigger_RUN_TRIGGER_SCHEDULE:
 				trig = "schedule"
+			case zv1.RunTrigger_RUN_TRIGGER_WEBHOOK:
+				trig = "webhook"
 			}
 			kind := schedule.KindName(r.GetKind())
 			if r.GetDryRun() {
