@@ -29,8 +29,9 @@ RUN_KINDS = [
     ("smart", "Smart sync"),
     ("full", "Full sync"),
     ("retry_failed", "Retry failed items"),
+    ("webhook", "Webhook (items Zoho named)"),
 ]
-TRIGGERS = [("unspecified", "Unknown"), ("manual", "Manual"), ("schedule", "Scheduler")]
+TRIGGERS = [("unspecified", "Unknown"), ("manual", "Manual"), ("schedule", "Scheduler"), ("webhook", "Zoho webhook")]
 PHASES = [
     ("unspecified", "Unknown"),
     ("connecting", "Connecting"),

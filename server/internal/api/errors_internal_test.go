@@ -55,6 +55,7 @@ func TestEveryReasonHasExactlyOneCode(t *testing.T) {
 		{zv1.ErrorReason_ERROR_REASON_ODOO_UNREACHABLE, codes.Unavailable},
 		{zv1.ErrorReason_ERROR_REASON_ODOO_FAULT, codes.Unavailable},
 		{zv1.ErrorReason_ERROR_REASON_QUOTA_RESERVE, codes.ResourceExhausted},
+		{zv1.ErrorReason_ERROR_REASON_INVALID_RUN_KIND, codes.InvalidArgument},
 	}
 	for _, err := range reasonCodeErrs {
 		t.Error(err)

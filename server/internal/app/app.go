@@ -32,10 +32,14 @@ import (
 	"github.com/zohosync/zohosync/server/internal/config"
 	"github.com/zohosync/zohosync/server/internal/schedule"
 	"github.com/zohosync/zohosync/server/internal/store"
+	"github.com/zohosync/zohosync/server/internal/webhook"
 )
 
 // EnvAPIToken is the environment variable holding the API bearer token.
 const EnvAPIToken = "ZOHOSYNC_API_TOKEN"
+
+// EnvWebhookSecret is the environment variable holding the webhooks' shared secret.
+const EnvWebhookSecret = "ZOHOSYNC_WEBHOOK_SECRET"
 
 // Options configure the server.
 type Options struct {
@@ -46,10 +50,15 @@ type Options struct {
 	TLSCert   string
 	TLSKey    string
 	Metrics   string // host:port for Prometheus metrics; empty = off
-	LogLevel  slog.Level
-	Stderr    io.Writer
-	Stdout    io.Writer // receives the "listening on" line
-	Version   string
+
+	WebhookListen   string // host:port for Zoho's webhooks; empty = off
+	WebhookSecret   config.Secret
+	WebhookDebounce time.Duration
+	WebhookMaxWait  time.Duration
+	LogLevel        slog.Level
+	Stderr          io.Writer
+	Stdout          io.Writer // receives the "listening on" line
+	Version         string
 
 	NoScheduler bool
 	// AllowPlaintext lets a non-loopback listener with an API token run
@@ -86,6 +95,19 @@ func Serve(ctx context.Context, o Options) error {
 	if o.DataDir == "" {
 		return &Error{"no data directory given (--data-dir)"}
 	}
+	if o.WebhookListen != "" && len(o.WebhookSecret.Reveal()) < webhook.MinSecretLen {
+		return &Error{fmt.Sprintf("--webhook-listen needs a shared secret of at least %d characters in %s", webhook.MinSecretLen, EnvWebhookSecret)}
+	}
+	if o.WebhookListen != "" {
+		host, _, err := net.SplitHostPort(o.WebhookListen)
+		if err != nil {
+			return &Error{fmt.Sprintf("--webhook-listen %q is not host:port", o.WebhookListen)}
+		}
+		// The listener speaks plain HTTP and its secret may be in the URL: off loopback only behind a TLS proxy.
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) && !o.AllowPlaintext {
+			return &Error{fmt.Sprintf("refusing to receive webhooks on %s in plain HTTP: listen on 127.0.0.1 behind a TLS proxy, or pass --allow-plaintext (the proxy is on another host)", o.WebhookListen)}
+		}
+	}
 	var creds credentials.TransportCredentials
 	if o.TLSCert != "" {
 		if creds, err = credentials.NewServerTLSFromFile(o.TLSCert, o.TLSKey); err != nil {
@@ -113,6 +135,13 @@ func Serve(ctx context.Context, o Options) error {
 			return &Error{fmt.Sprintf("cannot serve metrics on --metrics %s: %v", o.Metrics, listenCause(err))}
 		}
 		defer metricsLis.Close()
+	}
+	var webhookLis net.Listener
+	if o.WebhookListen != "" {
+		if webhookLis, err = net.Listen("tcp", o.WebhookListen); err != nil {
+			return &Error{fmt.Sprintf("cannot receive webhooks on --webhook-listen %s: %v", o.WebhookListen, listenCause(err))}
+		}
+		defer webhookLis.Close()
 	}
 
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
@@ -167,6 +196,24 @@ func Serve(ctx context.Context, o Options) error {
 	var metricsSrv *http.Server
 	if metricsLis != nil {
 		metricsSrv = a.metrics.serve(metricsLis, log)
+	}
+	if webhookLis != nil {
+		hooks, err := webhook.New(eng, webhook.Options{Secret: o.WebhookSecret, Debounce: o.WebhookDebounce, MaxWait: o.WebhookMaxWait,
+			Logger: log.With("component", "webhook"), Observe: a.metrics.webhookRequest})
+		if err != nil {
+			return &Error{err.Error()}
+		}
+		hookSrv := &http.Server{Handler: hooks.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+		hookCtx, stopHooks := context.WithCancel(ctx)
+		defer stopHooks()
+		go hooks.Run(hookCtx)
+		go func() {
+			if err := hookSrv.Serve(webhookLis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("webhook server stopped", "error", err)
+			}
+		}()
+		defer hookSrv.Close()
+		log.Info("webhooks serving", "addr", webhookLis.Addr().String(), "path", webhook.Path)
 	}
 	log.Info("zohosync serving", "addr", lis.Addr().String(), "tls", creds != nil, "token_required", o.APIToken.IsSet(),
 		"config_dir", cfg.Dir, "data_dir", o.DataDir, "version", o.Version)

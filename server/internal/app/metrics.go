@@ -28,6 +28,7 @@ type metrics struct {
 	duration    prometheus.Histogram
 	lastSuccess prometheus.Gauge
 	inProgress  prometheus.Gauge
+	webhooks    *prometheus.CounterVec
 	grpc        *grpcprom.ServerMetrics // grpc_server_started_total, _handled_total, _handling_seconds, …
 	odooRPCs    atomic.Int64
 }
@@ -40,9 +41,10 @@ func newMetrics(zc *zoho.Client, qp *quota.Planner) *metrics {
 	m.duration = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "zohosync_run_duration_seconds", Help: "Run duration.", Buckets: prometheus.ExponentialBuckets(1, 2, 14)})
 	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts{Name: "zohosync_last_success_timestamp_seconds", Help: "When the last successful run finished (Unix time)."})
 	m.inProgress = prometheus.NewGauge(prometheus.GaugeOpts{Name: "zohosync_run_in_progress", Help: "1 while a run is in progress."})
+	m.webhooks = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "zohosync_webhook_requests_total", Help: "Webhook requests by outcome (accepted, unauthorized, too_large, rate_limited, bad_method, bad_request)."}, []string{"outcome"})
 	// The usual gRPC server metrics, named as dashboards for gRPC servers expect.
 	m.grpc = grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
-	m.reg.MustRegister(m.runs, m.items, m.images, m.duration, m.lastSuccess, m.inProgress, m.grpc)
+	m.reg.MustRegister(m.runs, m.items, m.images, m.duration, m.lastSuccess, m.inProgress, m.webhooks, m.grpc)
 	m.reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_calls_total", Help: "Zoho API requests sent (each attempt)."}, func() float64 { return float64(zc.Stats().Calls) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zohosync_zoho_rate_limited_total", Help: "Zoho 429 answers (codes 44 and 1070)."}, func() float64 { return float64(zc.Stats().RateLimited) }),
@@ -67,6 +69,8 @@ func figures(qp *quota.Planner) quota.Figures {
 }
 
 func (m *metrics) runStarted(*zv1.Run) { m.inProgress.Set(1) }
+
+func (m *metrics) webhookRequest(outcome string) { m.webhooks.WithLabelValues(outcome).Inc() }
 
 func (m *metrics) runFinished(r *zv1.Run) {
 	m.inProgress.Set(0)

@@ -19,10 +19,11 @@ import (
 	"github.com/zohosync/zohosync/server/internal/app"
 	"github.com/zohosync/zohosync/server/internal/config"
 	"github.com/zohosync/zohosync/server/internal/schedule"
+	"github.com/zohosync/zohosync/server/internal/webhook"
 )
 
 func cmdServe(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "serve", "serve --config-dir DIR --data-dir DIR [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--metrics HOST:PORT] [--no-scheduler]")
+	fs := newFlags(io, "serve", "serve --config-dir DIR --data-dir DIR [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--metrics HOST:PORT] [--webhook-listen HOST:PORT] [--no-scheduler]")
 	o := app.Options{Stderr: io.Stderr, Stdout: io.Stdout, Version: io.Version}
 	fs.StringVar(&o.ConfigDir, "config-dir", "config", "directory with zoho_config.json, odoo_config.json, field_mapping.json, sync_schedule.json")
 	fs.StringVar(&o.DataDir, "data-dir", "data", "directory for state (Badger), logs and the image cache")
@@ -30,6 +31,9 @@ func cmdServe(ctx context.Context, io IO, args []string) int {
 	fs.StringVar(&o.TLSCert, "tls-cert", "", "PEM certificate for TLS")
 	fs.StringVar(&o.TLSKey, "tls-key", "", "PEM private key for TLS")
 	fs.StringVar(&o.Metrics, "metrics", "", "address to serve Prometheus metrics on (e.g. 127.0.0.1:9464); off when empty")
+	fs.StringVar(&o.WebhookListen, "webhook-listen", "", "address to receive Zoho workflow-rule webhooks on (path "+webhook.Path+"; needs $"+app.EnvWebhookSecret+"); off when empty")
+	fs.DurationVar(&o.WebhookDebounce, "webhook-debounce", webhook.DefaultDebounce, "quiet time after a webhook before its items are synced")
+	fs.DurationVar(&o.WebhookMaxWait, "webhook-max-wait", webhook.DefaultMaxWait, "longest a webhook's items wait for a quiet moment")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	noSched := fs.Bool("no-scheduler", false, "do not start scheduled runs (runs start only through the API)")
 	fs.BoolVar(&o.AllowPlaintext, "allow-plaintext", false, "allow a non-loopback --listen without TLS (behind a TLS proxy); logged as a warning")
@@ -45,6 +49,7 @@ func cmdServe(ctx context.Context, io IO, args []string) int {
 	}
 	o.NoScheduler = *noSched
 	o.APIToken = config.NewSecret(io.Getenv(EnvAPIToken))
+	o.WebhookSecret = config.NewSecret(io.Getenv(app.EnvWebhookSecret))
 	if io.Getenv("GOMEMLIMIT") == "" {
 		// Badger's compactions allocate in bursts; without a limit the
 		// collector lets the heap double over them (GOMEMLIMIT overrides).
@@ -287,8 +292,11 @@ func cmdRuns(ctx context.Context, io IO, args []string) int {
 		for _, r := range resp.GetRuns() {
 			cn := r.GetProgress().GetCounts()
 			trig := "manual"
-			if r.GetTrigger() == zv1.RunTrigger_RUN_TRIGGER_SCHEDULE {
+			switch r.GetTrigger() {
+			case zv1.RunTrigger_RUN_TRIGGER_SCHEDULE:
 				trig = "schedule"
+			case zv1.RunTrigger_RUN_TRIGGER_WEBHOOK:
+				trig = "webhook"
 			}
 			kind := schedule.KindName(r.GetKind())
 			if r.GetDryRun() {

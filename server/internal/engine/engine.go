@@ -43,6 +43,7 @@ var (
 	ErrRunEnded     = errors.New("the run has already ended")
 	ErrNoFailed     = errors.New("no item has failed: nothing to retry")
 	ErrShuttingDown = errors.New("the server is shutting down")
+	ErrWebhookKind  = errors.New("a webhook run is started only by Zoho's webhooks (serve --webhook-listen), which name its items")
 )
 
 // Engine owns runs: at most one at a time.
@@ -95,6 +96,14 @@ func (e *Engine) Start(kind zv1.RunKind, dryRun bool, trigger zv1.RunTrigger) (r
 	if kind == zv1.RunKind_RUN_KIND_UNSPECIFIED {
 		kind = zv1.RunKind_RUN_KIND_SMART
 	}
+	if kind == zv1.RunKind_RUN_KIND_WEBHOOK {
+		return nil, false, ErrWebhookKind
+	}
+	return e.start(kind, dryRun, trigger, nil)
+}
+
+// start begins a run of kind; ids are the items of a webhook run.
+func (e *Engine) start(kind zv1.RunKind, dryRun bool, trigger zv1.RunTrigger, ids []string) (run *zv1.Run, already bool, err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closing {
@@ -130,11 +139,11 @@ func (e *Engine) Start(kind zv1.RunKind, dryRun bool, trigger zv1.RunTrigger) (r
 	e.current = ar
 	e.wg.Add(1)
 	e.feed.publish(proto.Clone(r).(*zv1.Run))
-	go e.execute(ctx, ar, n)
+	go e.execute(ctx, ar, n, ids)
 	return ar.snapshot(false), false, nil
 }
 
-func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
+func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64, ids []string) {
 	defer e.wg.Done()
 	base := ar.snapshot(false)
 	log := e.log.With("run", base.Id)
@@ -145,7 +154,7 @@ func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64) {
 	}
 	ar.setCalls(calls) // live in every snapshot from now on
 	s := &syncRun{runNum: runNum, kind: base.Kind, dry: base.DryRun, cfg: e.d.Config, store: e.d.Store, zoho: e.d.Zoho, odoo: od,
-		log: log, now: e.now, report: &reporter{ar: ar, log: log}, imageFetcher: e.d.Images}
+		log: log, now: e.now, report: &reporter{ar: ar, log: log}, imageFetcher: e.d.Images, ids: ids}
 	s.quota = &quotaGate{planner: e.d.Quota, report: s.report}
 	log.Info("run started", "kind", base.Kind.String(), "dry_run", base.DryRun, "trigger", base.Trigger.String())
 	err := s.run(ctx)

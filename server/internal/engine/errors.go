@@ -39,6 +39,8 @@ func Reason(err error) zv1.ErrorReason {
 		return zv1.ErrorReason_ERROR_REASON_NO_FAILED_ITEMS
 	case errors.Is(err, ErrShuttingDown):
 		return zv1.ErrorReason_ERROR_REASON_SHUTTING_DOWN
+	case errors.Is(err, ErrWebhookKind):
+		return zv1.ErrorReason_ERROR_REASON_INVALID_RUN_KIND
 	case errors.Is(err, errCancelled):
 		return zv1.ErrorReason_ERROR_REASON_CANCELLED
 	case errors.As(err, &reserve):

@@ -45,6 +45,7 @@ type syncRun struct {
 
 	imageFetcher ImageFetcher
 	drySeen      map[string]bool // a dry run records nothing, so it remembers what it listed
+	ids          []string        // the items a webhook run reads by id
 }
 
 // run does the whole run. The returned error concerns the whole run; item
@@ -108,6 +109,9 @@ func (s *syncRun) connect(ctx context.Context) error {
 func (s *syncRun) syncItems(ctx context.Context) (bool, error) {
 	if s.kind == zv1.RunKind_RUN_KIND_RETRY_FAILED {
 		return false, s.syncFailed(ctx, nil)
+	}
+	if s.kind == zv1.RunKind_RUN_KIND_WEBHOOK {
+		return false, s.syncIDs(ctx, s.ids)
 	}
 	cur, err := s.chooseRead(ctx)
 	if err != nil {

@@ -100,20 +100,25 @@ func dry(d bool) string {
 	return ""
 }
 
-// KindName is a run kind as people say it: smart, full, retry-failed.
+// KindName is a run kind as people say it: smart, full, retry-failed, webhook.
 func KindName(k zv1.RunKind) string {
 	switch k {
 	case zv1.RunKind_RUN_KIND_FULL:
 		return "full"
 	case zv1.RunKind_RUN_KIND_RETRY_FAILED:
 		return "retry-failed"
+	case zv1.RunKind_RUN_KIND_WEBHOOK:
+		return "webhook"
 	}
 	return "smart"
 }
 
 func triggerName(t zv1.RunTrigger) string {
-	if t == zv1.RunTrigger_RUN_TRIGGER_SCHEDULE {
+	switch t {
+	case zv1.RunTrigger_RUN_TRIGGER_SCHEDULE:
 		return "scheduled"
+	case zv1.RunTrigger_RUN_TRIGGER_WEBHOOK:
+		return "webhook"
 	}
 	return "manual"
 }

@@ -262,7 +262,7 @@ func (s *Scheduler) poke() {
 
 // started records a run's start (any trigger): the interval counts from it.
 func (s *Scheduler) started(r *zv1.Run) {
-	if r.DryRun {
+	if r.DryRun || r.Kind == zv1.RunKind_RUN_KIND_WEBHOOK { // a webhook run reads a few ids: it must not postpone the schedule's listing
 		return
 	}
 	s.mu.Lock()
@@ -281,7 +281,7 @@ func (s *Scheduler) finished(r *zv1.Run) {
 	}
 	s.mu.Lock()
 	ok := succeeded(r)
-	if ok {
+	if ok && r.Kind != zv1.RunKind_RUN_KIND_WEBHOOK { // a few ids are not the first sync
 		s.firstRunPending = false
 	}
 	s.state.Finished(r)

@@ -91,6 +91,9 @@ const (
 	// The run stopped before spending the calls kept in reserve for the
 	// organisation's other apps (a PARTIAL run); it resumes after Zoho's daily reset.
 	ErrorReason_ERROR_REASON_QUOTA_RESERVE ErrorReason = 31
+	// RUN_KIND_WEBHOOK was asked for through the API: webhook runs are started
+	// only by Zoho's webhooks, which name the items to read.
+	ErrorReason_ERROR_REASON_INVALID_RUN_KIND ErrorReason = 32
 )
 
 // Enum value maps for ErrorReason.
@@ -128,6 +131,7 @@ var (
 		29: "ERROR_REASON_ODOO_UNREACHABLE",
 		30: "ERROR_REASON_ODOO_FAULT",
 		31: "ERROR_REASON_QUOTA_RESERVE",
+		32: "ERROR_REASON_INVALID_RUN_KIND",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED":                 0,
@@ -162,6 +166,7 @@ var (
 		"ERROR_REASON_ODOO_UNREACHABLE":            29,
 		"ERROR_REASON_ODOO_FAULT":                  30,
 		"ERROR_REASON_QUOTA_RESERVE":               31,
+		"ERROR_REASON_INVALID_RUN_KIND":            32,
 	}
 )
 
@@ -217,7 +222,7 @@ var File_zohosync_v1_errors_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_errors_proto_rawDesc = "" +
 	"\n" +
-	"\x18zohosync/v1/errors.proto\x12\vzohosync.v1\x1a google/protobuf/descriptor.proto*\xd3\r\n" +
+	"\x18zohosync/v1/errors.proto\x12\vzohosync.v1\x1a google/protobuf/descriptor.proto*\x8c\x0e\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12'\n" +
 	"\x15ERROR_REASON_INTERNAL\x10\x01\x1a\f\xb2\xe1\x18\bINTERNAL\x125\n" +
@@ -251,7 +256,8 @@ const file_zohosync_v1_errors_proto_rawDesc = "" +
 	"\x1eERROR_REASON_ODOO_LOGIN_FAILED\x10\x1c\x1a\x17\xb2\xe1\x18\x13FAILED_PRECONDITION\x122\n" +
 	"\x1dERROR_REASON_ODOO_UNREACHABLE\x10\x1d\x1a\x0f\xb2\xe1\x18\vUNAVAILABLE\x12,\n" +
 	"\x17ERROR_REASON_ODOO_FAULT\x10\x1e\x1a\x0f\xb2\xe1\x18\vUNAVAILABLE\x126\n" +
-	"\x1aERROR_REASON_QUOTA_RESERVE\x10\x1f\x1a\x16\xb2\xe1\x18\x12RESOURCE_EXHAUSTED:@\n" +
+	"\x1aERROR_REASON_QUOTA_RESERVE\x10\x1f\x1a\x16\xb2\xe1\x18\x12RESOURCE_EXHAUSTED\x127\n" +
+	"\x1dERROR_REASON_INVALID_RUN_KIND\x10 \x1a\x14\xb2\xe1\x18\x10INVALID_ARGUMENT:@\n" +
 	"\tgrpc_code\x12!.google.protobuf.EnumValueOptions\x18\x96\x8c\x03 \x01(\tR\bgrpcCodeB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3"
 
 var (

@@ -38,6 +38,9 @@ const (
 	RunKind_RUN_KIND_FULL RunKind = 2
 	// Retry: only the items whose last sync failed.
 	RunKind_RUN_KIND_RETRY_FAILED RunKind = 3
+	// Webhook: only the items Zoho's workflow-rule webhooks named, read by id;
+	// ids Zoho no longer has are archived, ids it never had are ignored.
+	RunKind_RUN_KIND_WEBHOOK RunKind = 4
 )
 
 // Enum value maps for RunKind.
@@ -47,12 +50,14 @@ var (
 		1: "RUN_KIND_SMART",
 		2: "RUN_KIND_FULL",
 		3: "RUN_KIND_RETRY_FAILED",
+		4: "RUN_KIND_WEBHOOK",
 	}
 	RunKind_value = map[string]int32{
 		"RUN_KIND_UNSPECIFIED":  0,
 		"RUN_KIND_SMART":        1,
 		"RUN_KIND_FULL":         2,
 		"RUN_KIND_RETRY_FAILED": 3,
+		"RUN_KIND_WEBHOOK":      4,
 	}
 )
 
@@ -93,6 +98,8 @@ const (
 	RunTrigger_RUN_TRIGGER_MANUAL RunTrigger = 1
 	// Started by the server's scheduler.
 	RunTrigger_RUN_TRIGGER_SCHEDULE RunTrigger = 2
+	// Started by webhooks from Zoho (serve --webhook-listen).
+	RunTrigger_RUN_TRIGGER_WEBHOOK RunTrigger = 3
 )
 
 // Enum value maps for RunTrigger.
@@ -101,11 +108,13 @@ var (
 		0: "RUN_TRIGGER_UNSPECIFIED",
 		1: "RUN_TRIGGER_MANUAL",
 		2: "RUN_TRIGGER_SCHEDULE",
+		3: "RUN_TRIGGER_WEBHOOK",
 	}
 	RunTrigger_value = map[string]int32{
 		"RUN_TRIGGER_UNSPECIFIED": 0,
 		"RUN_TRIGGER_MANUAL":      1,
 		"RUN_TRIGGER_SCHEDULE":    2,
+		"RUN_TRIGGER_WEBHOOK":     3,
 	}
 )
 
@@ -2731,17 +2740,19 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\rnext_run_kind\x18\r \x01(\x0e2\x14.zohosync.v1.RunKindR\vnextRunKind\x12E\n" +
 	"\x11last_full_sync_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0elastFullSyncAt\x12:\n" +
 	"\vlast_run_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tlastRunAt\x121\n" +
-	"\x15waiting_for_first_run\x18\x10 \x01(\bR\x12waitingForFirstRun*e\n" +
+	"\x15waiting_for_first_run\x18\x10 \x01(\bR\x12waitingForFirstRun*{\n" +
 	"\aRunKind\x12\x18\n" +
 	"\x14RUN_KIND_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eRUN_KIND_SMART\x10\x01\x12\x11\n" +
 	"\rRUN_KIND_FULL\x10\x02\x12\x19\n" +
-	"\x15RUN_KIND_RETRY_FAILED\x10\x03*[\n" +
+	"\x15RUN_KIND_RETRY_FAILED\x10\x03\x12\x14\n" +
+	"\x10RUN_KIND_WEBHOOK\x10\x04*t\n" +
 	"\n" +
 	"RunTrigger\x12\x1b\n" +
 	"\x17RUN_TRIGGER_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12RUN_TRIGGER_MANUAL\x10\x01\x12\x18\n" +
-	"\x14RUN_TRIGGER_SCHEDULE\x10\x02*\x9b\x01\n" +
+	"\x14RUN_TRIGGER_SCHEDULE\x10\x02\x12\x17\n" +
+	"\x13RUN_TRIGGER_WEBHOOK\x10\x03*\x9b\x01\n" +
 	"\bRunState\x12\x19\n" +
 	"\x15RUN_STATE_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11RUN_STATE_RUNNING\x10\x01\x12\x17\n" +
