@@ -41,6 +41,7 @@ type syncRun struct {
 	writer   *writer
 	pictures *pictures // nil when image sync is off
 	archiver *archiver
+	stock    *stocker // nil when stock sync is off, or this Odoo has no stock app
 
 	imageFetcher ImageFetcher
 	drySeen      map[string]bool // a dry run records nothing, so it remembers what it listed
@@ -97,6 +98,9 @@ func (s *syncRun) connect(ctx context.Context) error {
 	s.writer = &writer{odoo: s.odoo, batchSize: opts.BatchSize, warn: s.report.warn, log: s.log}
 	s.archiver = &archiver{odoo: s.odoo, store: s.store, dry: s.dry, now: s.now, report: s.report, log: s.log}
 	s.read = reader{zoho: s.zoho, src: zoho.Source(s.cfg.Zoho.ItemSource)}
+	if err := s.connectStock(ctx, schema.Dialect); err != nil {
+		return err
+	}
 	s.log.Info("connected", "odoo_version", schema.Version.Full, "type_field", schema.Dialect.TypeField, "source", s.read.src)
 	return nil
 }
@@ -106,6 +110,9 @@ func (s *syncRun) connect(ctx context.Context) error {
 func (s *syncRun) syncItems(ctx context.Context) (bool, error) {
 	if s.kind == zv1.RunKind_RUN_KIND_RETRY_FAILED {
 		return false, s.syncFailed(ctx)
+	}
+	if s.kind == zv1.RunKind_RUN_KIND_STOCK && s.stock == nil {
+		return false, nil // stock is off for this Odoo (warned): nothing to do
 	}
 	seen := int64(0)
 	for p := range s.read.pages(ctx) {
@@ -244,6 +251,9 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 	if err := s.lookup.run(wctx, plans, s.planner.needsRecord); err != nil {
 		return err
 	}
+	if s.kind == zv1.RunKind_RUN_KIND_STOCK {
+		return s.stockOnly(wctx, plans, items, len(unmapped))
+	}
 	for _, pl := range plans {
 		s.planner.decide(pl)
 		if pl.action == zv1.Action_ACTION_UNCHANGED {
@@ -284,6 +294,11 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 	}
 	if s.pictures != nil {
 		if err := s.pictures.run(ctx, wctx, plans, l); err != nil {
+			return err
+		}
+	}
+	if s.stock != nil {
+		if err := s.stock.run(wctx, plans, itemsByID(items)); err != nil {
 			return err
 		}
 	}
