@@ -319,7 +319,9 @@ func (s *syncRun) connectStock(ctx context.Context, d odoo.Dialect) error {
 	}
 	st.batchSize, st.dry = opts.BatchSize, s.dry
 	st.smart = s.kind == zv1.RunKind_RUN_KIND_SMART
-	st.details = func(ctx context.Context, ids []string) ([]zoho.Item, error) { return s.zoho.ItemDetails(ctx, s.read.src, ids) }
+	st.details = func(ctx context.Context, ids []string) ([]zoho.Item, error) {
+		return s.zoho.ItemDetails(ctx, s.read.src, ids)
+	}
 	s.stock = st
 	return nil
 }

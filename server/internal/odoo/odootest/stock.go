@@ -39,7 +39,8 @@ type stockDB struct {
 // app installed) and the tracking field it adds to products.
 func addStockModels(s *schema, pt, pp *modelDef) {
 	for _, m := range []*modelDef{pt, pp} {
-		f := fd("tracking", "selection", "Tracking", "R", "S").sel("serial", "By Unique Serial Number", "lot", "By Lots", "none", "By Quantity")
+		// required in Odoo with the default "none"; unset here, it reads as False
+		f := fd("tracking", "selection", "Tracking", "S").sel("serial", "By Unique Serial Number", "lot", "By Lots", "none", "By Quantity")
 		f.inherited = m == pp
 		f.buildDesc()
 		m.add(f)
