@@ -107,6 +107,8 @@ func KindName(k zv1.RunKind) string {
 		return "full"
 	case zv1.RunKind_RUN_KIND_RETRY_FAILED:
 		return "retry-failed"
+	case zv1.RunKind_RUN_KIND_STOCK:
+		return "stock-only"
 	}
 	return "smart"
 }

@@ -269,7 +269,7 @@ func (s *Scheduler) finished(r *zv1.Run) {
 	}
 	s.mu.Lock()
 	ok := succeeded(r)
-	if ok {
+	if ok && r.Kind != zv1.RunKind_RUN_KIND_STOCK { // a stock-only run syncs no product: not a first sync
 		s.firstRunPending = false
 	}
 	if ok && r.Kind == zv1.RunKind_RUN_KIND_FULL {
