@@ -3,6 +3,7 @@ package odootest
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // The stock app (Options.Stock): warehouses, their locations and quants,
@@ -195,7 +196,7 @@ func (st *stockDB) gather(product, location, lot int) *stockQuant {
 func (e *env) callStock(model, method string, ids []int, args []any, kw *pyDict) (any, *odooError) {
 	st := e.s.stock
 	switch {
-	case method == "search_read" && (model == "stock.warehouse" || model == "stock.quant"):
+	case method == "search_read":
 		var domain []any
 		if len(args) > 0 {
 			domain, _ = args[0].([]any)
@@ -214,6 +215,26 @@ func (e *env) callStock(model, method string, ids []int, args []any, kw *pyDict)
 			}
 			return out, nil
 		}
+		if model == "stock.location" {
+			if len(domain) > 0 {
+				return nil, userError("odootest does not emulate stock.location domains")
+			}
+			out := []any{}
+			for _, id := range slices.Sorted(mapKeys(st.locations)) {
+				l := st.locations[id]
+				parent := any(false)
+				if p := st.locations[l.parent]; p != nil {
+					parent = []any{p.id, p.name}
+				}
+				wh := any(false)
+				if l.warehouse > 0 {
+					wh = []any{l.warehouse, st.warehouses[l.warehouse-1].name}
+				}
+				out = append(out, pick(fields, pd("id", l.id, "name", l.name[strings.LastIndex(l.name, "/")+1:], "complete_name", l.name,
+					"location_id", parent, "warehouse_id", wh, "display_name", l.name)))
+			}
+			return out, nil
+		}
 		return e.searchQuants(domain, fields)
 	case method == "create" && model == "stock.quant":
 		return e.createQuants(args, kw)
@@ -222,6 +243,20 @@ func (e *env) callStock(model, method string, ids []int, args []any, kw *pyDict)
 			if st.quants[id] == nil {
 				return nil, missingError(model, []int{id}, e.uid)
 			}
+		}
+		var trackedWithoutLot []any
+		for _, id := range ids {
+			q := st.quants[id]
+			tmpl := e.s.db.row("product.template", idOf(e.s.db.row("product.product", q.product)["product_tmpl_id"]))
+			if t := str(tmpl["tracking"]); (t == "lot" || t == "serial") && q.lot == 0 && q.inventoryQty != q.quantity && q.quantity == 0 {
+				trackedWithoutLot = append(trackedWithoutLot, q.product)
+			}
+		}
+		if len(trackedWithoutLot) > 0 {
+			// Odoo asks a person to confirm instead of applying (stock.track.confirmation).
+			return pd("name", "Tracked Products in Inventory Adjustment", "type", "ir.actions.act_window", "view_mode", "form",
+				"res_model", "stock.track.confirmation", "target", "new",
+				"context", pd("inventory_mode", true, "default_quant_ids", intsToAny(ids), "default_product_ids", trackedWithoutLot)), nil
 		}
 		for _, id := range ids {
 			q := st.quants[id]
@@ -350,10 +385,6 @@ func (e *env) createQuants(args []any, kw *pyDict) (any, *odooError) {
 			return nil, userError("Quants cannot be created for consumables or services.")
 		}
 		lot := idOf(d.Val("lot_id"))
-		if t := str(tmpl["tracking"]); t != "" && t != "none" && lot == 0 {
-			// Odoo takes the count and asks for a lot when it is applied; refused here outright.
-			return nil, userError(fmt.Sprintf("You need to supply a Lot/Serial Number for product: \n - %s", str(tmpl["name"])))
-		}
 		counts = append(counts, count{product, location, lot, num(d.Val("inventory_quantity"))})
 	}
 	var ids []any
