@@ -181,3 +181,34 @@ func TestStockSkipsAndWarnings(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkStockFirstSync: Odoo and Zoho calls of a 1,000-item first sync
+// and of a no-op resync, with stock off, on (item totals) and on per
+// location (Zoho's item details).
+func BenchmarkStockFirstSync(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		opts config.StockOptions
+	}{
+		{"off", config.StockOptions{}},
+		{"totals", config.StockOptions{Enabled: true}},
+		{"by-location", config.StockOptions{Enabled: true, DefaultWarehouse: "WH", Warehouses: map[string]string{"Main": "WH"}}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				r := newRig(b, rigOptions{items: 1000, seed: 5, noImage: true, odoo: odootest.Options{Stock: true}, mapping: func(m *config.Mapping) {
+					m.Defaults["type"] = "product"
+					m.Options.BatchSize = 100
+					m.Options.Stock = c.opts
+				}})
+				run := r.full()
+				again := r.full()
+				b.ReportMetric(float64(run.GetOdooCalls())/1000, "odoo-rpcs/item")
+				b.ReportMetric(float64(run.GetZohoCalls()), "zoho-calls")
+				b.ReportMetric(float64(counts(run).StockAdjusted), "adjusted")
+				b.ReportMetric(float64(again.GetOdooCalls()), "resync-odoo-calls")
+				b.ReportMetric(float64(again.GetZohoCalls()), "resync-zoho-calls")
+			}
+		})
+	}
+}
