@@ -232,6 +232,10 @@ func (c *Client) applyStock(ctx context.Context, sets []StockSet, batch []int, o
 	if !ok || errors.Is(f, ErrForbidden) {
 		return err // no product's fault: the user lacks the Inventory rights
 	}
+	if strings.Contains(f.String, "Only a stock manager") {
+		// _apply_inventory refuses users outside Inventory / Administrator, whatever the product
+		return fmt.Errorf("%w: %s", ErrForbidden, f.Message())
+	}
 	if len(batch) == 1 {
 		*out = append(*out, Result{Index: batch[0], Err: refused("Odoo refused the stock adjustment: "+f.Message(), f)})
 		return nil

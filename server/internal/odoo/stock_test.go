@@ -104,3 +104,31 @@ func TestApplyStock(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyStockWithoutManagerRights: Odoo's _apply_inventory refuses users
+// outside Inventory / Administrator (fault 2, stock_quant.py); that is no
+// product's fault, so the whole call fails as ErrForbidden after one try.
+func TestApplyStockWithoutManagerRights(t *testing.T) {
+	ctx := context.Background()
+	srv, c := stockClient(t, "17.0", true)
+	p := int64(srv.CreateProduct(map[string]any{"name": "Bolt", "type": "product", "detailed_type": "product"}))
+	whs, err := c.Warehouses(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	products, _, err := c.ReadStock(ctx, []int64{p}, whs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Inject(odootest.Fault{Model: "stock.quant", Method: "action_apply_inventory", Code: 2, Message: "Only a stock manager can validate an inventory adjustment.", Times: -1})
+	sets := []odoo.StockSet{{StockKey: odoo.StockKey{ProductID: products[p].ProductID, LocationID: whs[0].LocationID}, Quantity: 3}}
+	sets = append(sets, sets[0])
+	before := srv.Calls()
+	_, err = c.ApplyStock(ctx, sets, 100)
+	if !errors.Is(err, odoo.ErrForbidden) {
+		t.Fatalf("ApplyStock: %v, want ErrForbidden", err)
+	}
+	if n := srv.Calls()["stock.quant.action_apply_inventory"] - before["stock.quant.action_apply_inventory"]; n != 1 {
+		t.Errorf("%d apply calls, want 1 (no splitting for a rights problem)", n)
+	}
+}
