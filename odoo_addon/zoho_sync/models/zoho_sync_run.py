@@ -30,6 +30,7 @@ RUN_KINDS = [
     ("full", "Full sync"),
     ("retry_failed", "Retry failed items"),
     ("webhook", "Webhook (items Zoho named)"),
+    ("stock", "Stock only"),
 ]
 TRIGGERS = [("unspecified", "Unknown"), ("manual", "Manual"), ("schedule", "Scheduler"), ("webhook", "Zoho webhook")]
 PHASES = [

@@ -136,6 +136,8 @@ func (a *assembly) Config() *zv1.Config {
 			ArchiveInactive: c.Mapping.Options.ArchiveInactive, ArchiveMissing: c.Mapping.Options.ArchiveMissing,
 			BatchSize: int32(c.Mapping.Options.BatchSize), ClearRemovedImages: c.Mapping.Options.Images.ClearRemoved,
 			ImagesEnabled: c.Mapping.Options.Images.Enabled,
+			StockEnabled:  c.Mapping.Options.Stock.Enabled, StockDefaultWarehouse: c.Mapping.Options.Stock.DefaultWarehouse,
+			StockWarehouses: c.Mapping.Options.Stock.Warehouses,
 		},
 		ConfigDir: c.Dir, DataDir: a.opts.DataDir, ListenAddress: a.opts.Listen,
 		ApiTokenRequired: a.opts.APIToken.IsSet(), Tls: a.opts.TLSCert != "",

@@ -25,17 +25,23 @@ func printJSON(w io.Writer, m proto.Message) {
 }
 
 func cmdRunNow(ctx context.Context, io IO, args []string) int {
-	fs := newFlags(io, "run-now", "run-now [--full] [--dry-run] [--json] [--server HOST:PORT]")
+	fs := newFlags(io, "run-now", "run-now [--full | --stock-only] [--dry-run] [--json] [--server HOST:PORT]")
 	var c conn
 	c.register(fs, io)
 	full := fs.Bool("full", false, "full sync: re-check every item against Odoo and archive products whose item vanished")
 	dry := fs.Bool("dry-run", false, "show what would change, per product and field, and write nothing")
+	stockOnly := fs.Bool("stock-only", false, "bring only the stock on hand of synced products into Odoo (products.options.stock)")
 	if _, code, ok := fs.parse(args); !ok {
 		return code
 	}
 	kind := zv1.RunKind_RUN_KIND_SMART
-	if *full {
+	switch {
+	case *full && *stockOnly:
+		return fs.fail("--full and --stock-only cannot be combined")
+	case *full:
 		kind = zv1.RunKind_RUN_KIND_FULL
+	case *stockOnly:
+		kind = zv1.RunKind_RUN_KIND_STOCK
 	}
 	return startAndFollow(ctx, io, &c, func(cl zv1.SyncServiceClient) (string, error) {
 		r, err := cl.StartSync(ctx, &zv1.StartSyncRequest{Kind: kind, DryRun: *dry})
@@ -264,6 +270,10 @@ func printSummary(w io.Writer, r *zv1.Run) {
 		fmt.Fprintf(w, "  images: downloaded %d (%s), sent %s, unchanged %d, cleared %d, failed %d\n",
 			c.GetImagesDownloaded(), bytesText(c.GetImageBytesDownloaded()), bytesText(c.GetImageBytesSent()),
 			c.GetImagesUnchanged(), c.GetImagesCleared(), c.GetImagesFailed())
+	}
+	if c.GetStockAdjusted()+c.GetStockUnchanged()+c.GetStockSkipped() > 0 {
+		fmt.Fprintf(w, "  stock: adjusted %d%s, unchanged %d, skipped %d (product × warehouse)\n",
+			c.GetStockAdjusted(), verb, c.GetStockUnchanged(), c.GetStockSkipped())
 	}
 	fmt.Fprintf(w, "  calls: Zoho %d, Odoo %d\n", r.GetZohoCalls(), r.GetOdooCalls())
 	for _, wn := range r.GetWarnings() {

@@ -71,6 +71,11 @@ var exampleFiles = []struct{ name, body string }{
         "concurrency": 3,
         "cache": true,
         "cache_max_mb": 512
+      },
+      "stock": {
+        "enabled": false,
+        "default_warehouse": "",
+        "warehouses": {}
       }
     }
   }
@@ -160,6 +165,9 @@ where the Inventory app is installed).
 | images.concurrency | 3 | downloads in flight |
 | images.cache | true | keep pictures in DATA/product_images |
 | images.cache_max_mb | 512 | the cache's size cap |
+| stock.enabled | false | bring Zoho's stock on hand into Odoo as inventory adjustments (needs Odoo's Inventory app) |
+| stock.default_warehouse | "" (Odoo's first warehouse) | Odoo warehouse (code or name) for Zoho locations not in stock.warehouses |
+| stock.warehouses | {} | Zoho warehouse/location name → Odoo warehouse code or name, e.g. {"Main Store": "WH"}; empty: each item's total stock_on_hand goes to the default |
 
 ## sync_schedule.json
 

@@ -37,6 +37,7 @@ type Options struct {
 	MatchByName     bool // then by exact name (as the Python tool did, docs/python-tool.md#matching)
 	BatchSize       int  // products per Odoo write call
 	Images          ImageOptions
+	Stock           StockOptions // off by default
 }
 
 // ImageOptions control image sync.
@@ -124,6 +125,7 @@ type optionsFile struct {
 		Cache         *bool    `json:"cache"`
 		CacheMaxMB    *float64 `json:"cache_max_mb"`
 	} `json:"images"`
+	Stock *stockFile `json:"stock"`
 }
 
 // LoadMapping reads field_mapping.json; a missing file gives the built-in mapping.
@@ -212,6 +214,9 @@ func applyOptions(path string, o *Options, f *optionsFile) error {
 			return errorf(path, "options.batch_size must be between 1 and 1000, not %d", *f.BatchSize)
 		}
 		o.BatchSize = *f.BatchSize
+	}
+	if err := applyStock(path, &o.Stock, f.Stock); err != nil {
+		return err
 	}
 	im := f.Images
 	if im == nil {

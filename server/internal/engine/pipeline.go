@@ -42,6 +42,7 @@ type syncRun struct {
 	pictures *pictures // nil when image sync is off
 	archiver *archiver
 	quota    *quotaGate
+	stock    *stocker // nil when stock sync is off, or this Odoo has no stock app
 
 	imageFetcher ImageFetcher
 	drySeen      map[string]bool // a dry run records nothing, so it remembers what it listed
@@ -100,6 +101,9 @@ func (s *syncRun) connect(ctx context.Context) error {
 	s.writer = &writer{odoo: s.odoo, batchSize: opts.BatchSize, warn: s.report.warn, log: s.log}
 	s.archiver = &archiver{odoo: s.odoo, store: s.store, dry: s.dry, now: s.now, report: s.report, log: s.log}
 	s.read = reader{zoho: s.zoho, src: zoho.Source(s.cfg.Zoho.ItemSource), before: s.quota.listPage}
+	if err := s.connectStock(ctx, schema.Dialect); err != nil {
+		return err
+	}
 	s.log.Info("connected", "odoo_version", schema.Version.Full, "type_field", schema.Dialect.TypeField, "source", s.read.src)
 	return nil
 }
@@ -113,9 +117,18 @@ func (s *syncRun) syncItems(ctx context.Context) (bool, error) {
 	if s.kind == zv1.RunKind_RUN_KIND_WEBHOOK {
 		return false, s.syncIDs(ctx, s.ids)
 	}
-	cur, err := s.chooseRead(ctx)
-	if err != nil {
-		return false, err
+	var cur *cursor
+	if s.kind == zv1.RunKind_RUN_KIND_STOCK {
+		if s.stock == nil {
+			return false, nil // stock is off for this Odoo (warned): nothing to do
+		}
+		// a stock-only run writes no product fields: it lists every item and moves no cursor
+		cur = &cursor{dry: true, now: s.now, started: s.now(), handled: map[string]bool{}}
+	} else {
+		var err error
+		if cur, err = s.chooseRead(ctx); err != nil {
+			return false, err
+		}
 	}
 	s.read.since = cur.since
 	seen := int64(0)
@@ -271,6 +284,9 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 	if err := s.lookup.run(wctx, plans, s.planner.needsRecord); err != nil {
 		return err
 	}
+	if s.kind == zv1.RunKind_RUN_KIND_STOCK {
+		return s.stockOnly(wctx, plans, items, len(unmapped))
+	}
 	for _, pl := range plans {
 		s.planner.decide(pl)
 		if pl.action == zv1.Action_ACTION_UNCHANGED {
@@ -311,6 +327,11 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 	}
 	if s.pictures != nil {
 		if err := s.pictures.run(ctx, wctx, plans, l); err != nil {
+			return err
+		}
+	}
+	if s.stock != nil {
+		if err := s.stock.run(wctx, plans, itemsByID(items)); err != nil {
 			return err
 		}
 	}

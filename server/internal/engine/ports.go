@@ -30,6 +30,7 @@ type OdooTarget interface {
 	odooFinder
 	odooWriter
 	odooPictures
+	odooStock
 	Stats() odoo.Stats
 }
 
@@ -52,6 +53,13 @@ type odooWriter interface {
 type odooPictures interface {
 	SetImages(ctx context.Context, imgs []odoo.Image) ([]odoo.Result, error)
 	ClearImages(ctx context.Context, ids []int64) ([]odoo.Result, error)
+}
+
+// odooStock is what the stock stage reads and writes (docs/odoo.md#stock-on-hand).
+type odooStock interface {
+	Warehouses(ctx context.Context) ([]odoo.Warehouse, error)
+	ReadStock(ctx context.Context, templateIDs []int64, whs []odoo.Warehouse) (map[int64]odoo.StockProduct, map[odoo.StockKey]odoo.StockLevel, error)
+	ApplyStock(ctx context.Context, sets []odoo.StockSet, batchSize int) ([]odoo.Result, error)
 }
 
 // ImageFetcher gets an item's checked image (*images.Fetcher).

@@ -109,6 +109,8 @@ func KindName(k zv1.RunKind) string {
 		return "retry-failed"
 	case zv1.RunKind_RUN_KIND_WEBHOOK:
 		return "webhook"
+	case zv1.RunKind_RUN_KIND_STOCK:
+		return "stock-only"
 	}
 	return "smart"
 }

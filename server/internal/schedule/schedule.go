@@ -281,7 +281,8 @@ func (s *Scheduler) finished(r *zv1.Run) {
 	}
 	s.mu.Lock()
 	ok := succeeded(r)
-	if ok && r.Kind != zv1.RunKind_RUN_KIND_WEBHOOK { // a few ids are not the first sync
+	// a few ids (webhook) or quantities only (stock) are not the first sync
+	if ok && r.Kind != zv1.RunKind_RUN_KIND_WEBHOOK && r.Kind != zv1.RunKind_RUN_KIND_STOCK {
 		s.firstRunPending = false
 	}
 	s.state.Finished(r)

@@ -450,8 +450,14 @@ type SyncOptions struct {
 	ClearRemovedImages bool `protobuf:"varint,4,opt,name=clear_removed_images,json=clearRemovedImages,proto3" json:"clear_removed_images,omitempty"`
 	// Whether images are synced at all.
 	ImagesEnabled bool `protobuf:"varint,5,opt,name=images_enabled,json=imagesEnabled,proto3" json:"images_enabled,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Whether Zoho's stock on hand is brought into Odoo (options.stock.enabled; off by default).
+	StockEnabled bool `protobuf:"varint,97,opt,name=stock_enabled,json=stockEnabled,proto3" json:"stock_enabled,omitempty"`
+	// Odoo warehouse (code or name) for Zoho locations the map does not name; empty: Odoo's first.
+	StockDefaultWarehouse string `protobuf:"bytes,98,opt,name=stock_default_warehouse,json=stockDefaultWarehouse,proto3" json:"stock_default_warehouse,omitempty"`
+	// Zoho warehouse/location name → Odoo warehouse code or name (options.stock.warehouses).
+	StockWarehouses map[string]string `protobuf:"bytes,99,rep,name=stock_warehouses,json=stockWarehouses,proto3" json:"stock_warehouses,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *SyncOptions) Reset() {
@@ -517,6 +523,27 @@ func (x *SyncOptions) GetImagesEnabled() bool {
 		return x.ImagesEnabled
 	}
 	return false
+}
+
+func (x *SyncOptions) GetStockEnabled() bool {
+	if x != nil {
+		return x.StockEnabled
+	}
+	return false
+}
+
+func (x *SyncOptions) GetStockDefaultWarehouse() string {
+	if x != nil {
+		return x.StockDefaultWarehouse
+	}
+	return ""
+}
+
+func (x *SyncOptions) GetStockWarehouses() map[string]string {
+	if x != nil {
+		return x.StockWarehouses
+	}
+	return nil
 }
 
 // Config is the whole configuration.
@@ -1046,14 +1073,20 @@ const file_zohosync_v1_config_proto_rawDesc = "" +
 	"\n" +
 	"zoho_field\x18\x01 \x01(\tR\tzohoField\x12\x1d\n" +
 	"\n" +
-	"odoo_field\x18\x02 \x01(\tR\todooField\"\xd9\x01\n" +
+	"odoo_field\x18\x02 \x01(\tR\todooField\"\xd4\x03\n" +
 	"\vSyncOptions\x12)\n" +
 	"\x10archive_inactive\x18\x01 \x01(\bR\x0farchiveInactive\x12'\n" +
 	"\x0farchive_missing\x18\x02 \x01(\bR\x0earchiveMissing\x12\x1d\n" +
 	"\n" +
 	"batch_size\x18\x03 \x01(\x05R\tbatchSize\x120\n" +
 	"\x14clear_removed_images\x18\x04 \x01(\bR\x12clearRemovedImages\x12%\n" +
-	"\x0eimages_enabled\x18\x05 \x01(\bR\rimagesEnabled\"\xfd\x03\n" +
+	"\x0eimages_enabled\x18\x05 \x01(\bR\rimagesEnabled\x12#\n" +
+	"\rstock_enabled\x18a \x01(\bR\fstockEnabled\x126\n" +
+	"\x17stock_default_warehouse\x18b \x01(\tR\x15stockDefaultWarehouse\x12X\n" +
+	"\x10stock_warehouses\x18c \x03(\v2-.zohosync.v1.SyncOptions.StockWarehousesEntryR\x0fstockWarehouses\x1aB\n" +
+	"\x14StockWarehousesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xfd\x03\n" +
 	"\x06Config\x12+\n" +
 	"\x04zoho\x18\x01 \x01(\v2\x17.zohosync.v1.ZohoConfigR\x04zoho\x12+\n" +
 	"\x04odoo\x18\x02 \x01(\v2\x17.zohosync.v1.OdooConfigR\x04odoo\x123\n" +
@@ -1117,7 +1150,7 @@ func file_zohosync_v1_config_proto_rawDescGZIP() []byte {
 }
 
 var file_zohosync_v1_config_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_zohosync_v1_config_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_zohosync_v1_config_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_zohosync_v1_config_proto_goTypes = []any{
 	(ZohoProduct)(0),                // 0: zohosync.v1.ZohoProduct
 	(ConnectionCheck)(0),            // 1: zohosync.v1.ConnectionCheck
@@ -1133,7 +1166,8 @@ var file_zohosync_v1_config_proto_goTypes = []any{
 	(*ZohoCheck)(nil),               // 11: zohosync.v1.ZohoCheck
 	(*OdooCheck)(nil),               // 12: zohosync.v1.OdooCheck
 	(*TestConnectionsResponse)(nil), // 13: zohosync.v1.TestConnectionsResponse
-	nil,                             // 14: zohosync.v1.Config.DefaultValuesEntry
+	nil,                             // 14: zohosync.v1.SyncOptions.StockWarehousesEntry
+	nil,                             // 15: zohosync.v1.Config.DefaultValuesEntry
 }
 var file_zohosync_v1_config_proto_depIdxs = []int32{
 	2,  // 0: zohosync.v1.ZohoConfig.client_secret:type_name -> zohosync.v1.SecretState
@@ -1141,24 +1175,25 @@ var file_zohosync_v1_config_proto_depIdxs = []int32{
 	0,  // 2: zohosync.v1.ZohoConfig.item_source:type_name -> zohosync.v1.ZohoProduct
 	0,  // 3: zohosync.v1.ZohoConfig.image_sources:type_name -> zohosync.v1.ZohoProduct
 	2,  // 4: zohosync.v1.OdooConfig.password:type_name -> zohosync.v1.SecretState
-	3,  // 5: zohosync.v1.Config.zoho:type_name -> zohosync.v1.ZohoConfig
-	4,  // 6: zohosync.v1.Config.odoo:type_name -> zohosync.v1.OdooConfig
-	5,  // 7: zohosync.v1.Config.mapping:type_name -> zohosync.v1.MappingEntry
-	14, // 8: zohosync.v1.Config.default_values:type_name -> zohosync.v1.Config.DefaultValuesEntry
-	6,  // 9: zohosync.v1.Config.options:type_name -> zohosync.v1.SyncOptions
-	7,  // 10: zohosync.v1.GetConfigResponse.config:type_name -> zohosync.v1.Config
-	1,  // 11: zohosync.v1.TestConnectionsRequest.checks:type_name -> zohosync.v1.ConnectionCheck
-	11, // 12: zohosync.v1.TestConnectionsResponse.zoho:type_name -> zohosync.v1.ZohoCheck
-	12, // 13: zohosync.v1.TestConnectionsResponse.odoo:type_name -> zohosync.v1.OdooCheck
-	8,  // 14: zohosync.v1.ConfigService.GetConfig:input_type -> zohosync.v1.GetConfigRequest
-	10, // 15: zohosync.v1.ConfigService.TestConnections:input_type -> zohosync.v1.TestConnectionsRequest
-	9,  // 16: zohosync.v1.ConfigService.GetConfig:output_type -> zohosync.v1.GetConfigResponse
-	13, // 17: zohosync.v1.ConfigService.TestConnections:output_type -> zohosync.v1.TestConnectionsResponse
-	16, // [16:18] is the sub-list for method output_type
-	14, // [14:16] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	14, // 5: zohosync.v1.SyncOptions.stock_warehouses:type_name -> zohosync.v1.SyncOptions.StockWarehousesEntry
+	3,  // 6: zohosync.v1.Config.zoho:type_name -> zohosync.v1.ZohoConfig
+	4,  // 7: zohosync.v1.Config.odoo:type_name -> zohosync.v1.OdooConfig
+	5,  // 8: zohosync.v1.Config.mapping:type_name -> zohosync.v1.MappingEntry
+	15, // 9: zohosync.v1.Config.default_values:type_name -> zohosync.v1.Config.DefaultValuesEntry
+	6,  // 10: zohosync.v1.Config.options:type_name -> zohosync.v1.SyncOptions
+	7,  // 11: zohosync.v1.GetConfigResponse.config:type_name -> zohosync.v1.Config
+	1,  // 12: zohosync.v1.TestConnectionsRequest.checks:type_name -> zohosync.v1.ConnectionCheck
+	11, // 13: zohosync.v1.TestConnectionsResponse.zoho:type_name -> zohosync.v1.ZohoCheck
+	12, // 14: zohosync.v1.TestConnectionsResponse.odoo:type_name -> zohosync.v1.OdooCheck
+	8,  // 15: zohosync.v1.ConfigService.GetConfig:input_type -> zohosync.v1.GetConfigRequest
+	10, // 16: zohosync.v1.ConfigService.TestConnections:input_type -> zohosync.v1.TestConnectionsRequest
+	9,  // 17: zohosync.v1.ConfigService.GetConfig:output_type -> zohosync.v1.GetConfigResponse
+	13, // 18: zohosync.v1.ConfigService.TestConnections:output_type -> zohosync.v1.TestConnectionsResponse
+	17, // [17:19] is the sub-list for method output_type
+	15, // [15:17] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_config_proto_init() }
@@ -1172,7 +1207,7 @@ func file_zohosync_v1_config_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_config_proto_rawDesc), len(file_zohosync_v1_config_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   13,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -41,6 +41,10 @@ const (
 	// Webhook: only the items Zoho's workflow-rule webhooks named, read by id;
 	// ids Zoho no longer has are archived, ids it never had are ignored.
 	RunKind_RUN_KIND_WEBHOOK RunKind = 4
+	// Stock only: every Zoho item is listed and only the stock on hand of the
+	// products already synced is brought into Odoo (products.options.stock);
+	// product fields, pictures and archiving are left alone.
+	RunKind_RUN_KIND_STOCK RunKind = 5
 )
 
 // Enum value maps for RunKind.
@@ -51,6 +55,7 @@ var (
 		2: "RUN_KIND_FULL",
 		3: "RUN_KIND_RETRY_FAILED",
 		4: "RUN_KIND_WEBHOOK",
+		5: "RUN_KIND_STOCK",
 	}
 	RunKind_value = map[string]int32{
 		"RUN_KIND_UNSPECIFIED":  0,
@@ -58,6 +63,7 @@ var (
 		"RUN_KIND_FULL":         2,
 		"RUN_KIND_RETRY_FAILED": 3,
 		"RUN_KIND_WEBHOOK":      4,
+		"RUN_KIND_STOCK":        5,
 	}
 )
 
@@ -414,19 +420,31 @@ const (
 	WarningCode_WARNING_CODE_EXTERNAL_IDS_UNREADABLE WarningCode = 6
 	// The Odoo user cannot create external ids; links live in zohosync's state only.
 	WarningCode_WARNING_CODE_EXTERNAL_IDS_UNWRITABLE WarningCode = 7
+	// Stock sync is on but this Odoo has no Inventory (stock) app, or no
+	// warehouse; stock is not synced this run.
+	WarningCode_WARNING_CODE_STOCK_UNAVAILABLE WarningCode = 97
+	// A Zoho warehouse/location has no Odoo warehouse in options.stock and there
+	// is no default; its quantities are not synced.
+	WarningCode_WARNING_CODE_STOCK_LOCATION_UNMAPPED WarningCode = 98
+	// A product's stock was not synced: tracked by lot or serial number, not
+	// storable in Odoo, or its quantity was refused.
+	WarningCode_WARNING_CODE_STOCK_SKIPPED WarningCode = 99
 )
 
 // Enum value maps for WarningCode.
 var (
 	WarningCode_name = map[int32]string{
-		0: "WARNING_CODE_UNSPECIFIED",
-		1: "WARNING_CODE_UOM_NOT_FOUND",
-		2: "WARNING_CODE_CATEGORY_NOT_FOUND",
-		3: "WARNING_CODE_STORABLE_UNAVAILABLE",
-		4: "WARNING_CODE_MATCHED_BY_NAME",
-		5: "WARNING_CODE_IMAGES_KEPT",
-		6: "WARNING_CODE_EXTERNAL_IDS_UNREADABLE",
-		7: "WARNING_CODE_EXTERNAL_IDS_UNWRITABLE",
+		0:  "WARNING_CODE_UNSPECIFIED",
+		1:  "WARNING_CODE_UOM_NOT_FOUND",
+		2:  "WARNING_CODE_CATEGORY_NOT_FOUND",
+		3:  "WARNING_CODE_STORABLE_UNAVAILABLE",
+		4:  "WARNING_CODE_MATCHED_BY_NAME",
+		5:  "WARNING_CODE_IMAGES_KEPT",
+		6:  "WARNING_CODE_EXTERNAL_IDS_UNREADABLE",
+		7:  "WARNING_CODE_EXTERNAL_IDS_UNWRITABLE",
+		97: "WARNING_CODE_STOCK_UNAVAILABLE",
+		98: "WARNING_CODE_STOCK_LOCATION_UNMAPPED",
+		99: "WARNING_CODE_STOCK_SKIPPED",
 	}
 	WarningCode_value = map[string]int32{
 		"WARNING_CODE_UNSPECIFIED":             0,
@@ -437,6 +455,9 @@ var (
 		"WARNING_CODE_IMAGES_KEPT":             5,
 		"WARNING_CODE_EXTERNAL_IDS_UNREADABLE": 6,
 		"WARNING_CODE_EXTERNAL_IDS_UNWRITABLE": 7,
+		"WARNING_CODE_STOCK_UNAVAILABLE":       97,
+		"WARNING_CODE_STOCK_LOCATION_UNMAPPED": 98,
+		"WARNING_CODE_STOCK_SKIPPED":           99,
 	}
 )
 
@@ -547,8 +568,16 @@ type Counts struct {
 	ImagesCleared int64 `protobuf:"varint,11,opt,name=images_cleared,json=imagesCleared,proto3" json:"images_cleared,omitempty"`
 	// Bytes of image data sent to Odoo (before base64).
 	ImageBytesSent int64 `protobuf:"varint,12,opt,name=image_bytes_sent,json=imageBytesSent,proto3" json:"image_bytes_sent,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Stock quantities (one product in one warehouse) set in Odoo by an
+	// inventory adjustment (or, in a dry run, that would be).
+	StockAdjusted int64 `protobuf:"varint,97,opt,name=stock_adjusted,json=stockAdjusted,proto3" json:"stock_adjusted,omitempty"`
+	// Stock quantities that already matched Zoho, so nothing was written.
+	StockUnchanged int64 `protobuf:"varint,98,opt,name=stock_unchanged,json=stockUnchanged,proto3" json:"stock_unchanged,omitempty"`
+	// Products whose stock was not synced: tracked by lot or serial number in
+	// Odoo, not storable, or refused by Odoo (each has a warning).
+	StockSkipped  int64 `protobuf:"varint,99,opt,name=stock_skipped,json=stockSkipped,proto3" json:"stock_skipped,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Counts) Reset() {
@@ -661,6 +690,27 @@ func (x *Counts) GetImagesCleared() int64 {
 func (x *Counts) GetImageBytesSent() int64 {
 	if x != nil {
 		return x.ImageBytesSent
+	}
+	return 0
+}
+
+func (x *Counts) GetStockAdjusted() int64 {
+	if x != nil {
+		return x.StockAdjusted
+	}
+	return 0
+}
+
+func (x *Counts) GetStockUnchanged() int64 {
+	if x != nil {
+		return x.StockUnchanged
+	}
+	return 0
+}
+
+func (x *Counts) GetStockSkipped() int64 {
+	if x != nil {
+		return x.StockSkipped
 	}
 	return 0
 }
@@ -2573,7 +2623,7 @@ var File_zohosync_v1_sync_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\n" +
-	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18zohosync/v1/errors.proto\"\xa6\x03\n" +
+	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18zohosync/v1/errors.proto\"\x9b\x04\n" +
 	"\x06Counts\x12\x12\n" +
 	"\x04seen\x18\x01 \x01(\x03R\x04seen\x12\x18\n" +
 	"\acreated\x18\x02 \x01(\x03R\acreated\x12\x18\n" +
@@ -2587,7 +2637,10 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x16image_bytes_downloaded\x18\n" +
 	" \x01(\x03R\x14imageBytesDownloaded\x12%\n" +
 	"\x0eimages_cleared\x18\v \x01(\x03R\rimagesCleared\x12(\n" +
-	"\x10image_bytes_sent\x18\f \x01(\x03R\x0eimageBytesSent\"\xf3\x01\n" +
+	"\x10image_bytes_sent\x18\f \x01(\x03R\x0eimageBytesSent\x12%\n" +
+	"\x0estock_adjusted\x18a \x01(\x03R\rstockAdjusted\x12'\n" +
+	"\x0fstock_unchanged\x18b \x01(\x03R\x0estockUnchanged\x12#\n" +
+	"\rstock_skipped\x18c \x01(\x03R\fstockSkipped\"\xf3\x01\n" +
 	"\bProgress\x12(\n" +
 	"\x05phase\x18\x01 \x01(\x0e2\x12.zohosync.v1.PhaseR\x05phase\x12\x14\n" +
 	"\x05total\x18\x02 \x01(\x03R\x05total\x12\x12\n" +
@@ -2740,13 +2793,14 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\rnext_run_kind\x18\r \x01(\x0e2\x14.zohosync.v1.RunKindR\vnextRunKind\x12E\n" +
 	"\x11last_full_sync_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\x0elastFullSyncAt\x12:\n" +
 	"\vlast_run_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\tlastRunAt\x121\n" +
-	"\x15waiting_for_first_run\x18\x10 \x01(\bR\x12waitingForFirstRun*{\n" +
+	"\x15waiting_for_first_run\x18\x10 \x01(\bR\x12waitingForFirstRun*\x8f\x01\n" +
 	"\aRunKind\x12\x18\n" +
 	"\x14RUN_KIND_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eRUN_KIND_SMART\x10\x01\x12\x11\n" +
 	"\rRUN_KIND_FULL\x10\x02\x12\x19\n" +
 	"\x15RUN_KIND_RETRY_FAILED\x10\x03\x12\x14\n" +
-	"\x10RUN_KIND_WEBHOOK\x10\x04*t\n" +
+	"\x10RUN_KIND_WEBHOOK\x10\x04\x12\x12\n" +
+	"\x0eRUN_KIND_STOCK\x10\x05*t\n" +
 	"\n" +
 	"RunTrigger\x12\x1b\n" +
 	"\x17RUN_TRIGGER_UNSPECIFIED\x10\x00\x12\x16\n" +
@@ -2778,7 +2832,7 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x16ITEM_STAGE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eITEM_STAGE_MAP\x10\x01\x12\x14\n" +
 	"\x10ITEM_STAGE_WRITE\x10\x02\x12\x14\n" +
-	"\x10ITEM_STAGE_IMAGE\x10\x03*\xab\x02\n" +
+	"\x10ITEM_STAGE_IMAGE\x10\x03*\x99\x03\n" +
 	"\vWarningCode\x12\x1c\n" +
 	"\x18WARNING_CODE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aWARNING_CODE_UOM_NOT_FOUND\x10\x01\x12#\n" +
@@ -2787,7 +2841,10 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x1cWARNING_CODE_MATCHED_BY_NAME\x10\x04\x12\x1c\n" +
 	"\x18WARNING_CODE_IMAGES_KEPT\x10\x05\x12(\n" +
 	"$WARNING_CODE_EXTERNAL_IDS_UNREADABLE\x10\x06\x12(\n" +
-	"$WARNING_CODE_EXTERNAL_IDS_UNWRITABLE\x10\a2\x90\x04\n" +
+	"$WARNING_CODE_EXTERNAL_IDS_UNWRITABLE\x10\a\x12\"\n" +
+	"\x1eWARNING_CODE_STOCK_UNAVAILABLE\x10a\x12(\n" +
+	"$WARNING_CODE_STOCK_LOCATION_UNMAPPED\x10b\x12\x1e\n" +
+	"\x1aWARNING_CODE_STOCK_SKIPPED\x10c2\x90\x04\n" +
 	"\vSyncService\x12F\n" +
 	"\aRunSync\x12\x1b.zohosync.v1.RunSyncRequest\x1a\x1c.zohosync.v1.RunSyncResponse0\x01\x12J\n" +
 	"\tStartSync\x12\x1d.zohosync.v1.StartSyncRequest\x1a\x1e.zohosync.v1.StartSyncResponse\x12I\n" +

@@ -73,7 +73,7 @@ func bind(qual string, sig []param, args []any, kw *pyDict, extraKw bool, tb str
 var modelMethods = map[string]string{
 	"search": "model", "search_count": "model", "search_read": "model", "read": "multi",
 	"create": "create", "write": "multi", "unlink": "multi", "fields_get": "model",
-	"load": "model", "action_archive": "multi",
+	"load": "model", "action_archive": "multi", "action_apply_inventory": "multi",
 }
 
 func (e *env) methodExists(model, method string) bool {
@@ -83,6 +83,9 @@ func (e *env) methodExists(model, method string) bool {
 	}
 	if method == "action_archive" {
 		return e.model(model).hasActive
+	}
+	if method == "action_apply_inventory" {
+		return model == "stock.quant"
 	}
 	return kind != ""
 }
@@ -103,6 +106,9 @@ func (e *env) call(model, method string, args []any, kw *pyDict) (any, *odooErro
 			return nil, pyError(tbMulti, "TypeError", fmt.Sprintf("unhashable type: '%s'", pyTypeName(args[0])))
 		}
 		args = args[1:]
+	}
+	if e.s.stock != nil && strings.HasPrefix(model, "stock.") && method != "fields_get" {
+		return e.callStock(model, method, ids, args, kw)
 	}
 	switch method {
 	case "search":

@@ -290,6 +290,9 @@ func newSchema(version string, stock bool) *schema {
 	}
 	s.models[pt.name] = pt
 	s.models[pp.name] = pp
+	if stock {
+		addStockModels(s, pt, pp)
+	}
 
 	// ---------------------------------------------------------- uom.category
 	uc := &modelDef{name: "uom.category", description: "Product UoM Categories", order: "id", recName: "name"}

@@ -38,6 +38,7 @@ type Server struct {
 	mu      sync.Mutex // guards everything below (calls are serialized)
 	db      *store
 	sch     *schema
+	stock   *stockDB // nil without the stock app (Options.Stock)
 	calls   map[string]int
 	total   int
 	faults  []*faultEntry
@@ -110,6 +111,9 @@ func NewServer(opts Options) *Server {
 		sch:     newSchema(opts.Version, opts.Stock),
 		calls:   map[string]int{},
 		latency: opts.Latency,
+	}
+	if opts.Stock {
+		s.stock = newStockDB()
 	}
 	s.seed()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -59,6 +59,10 @@ type Item struct {
 
 	TrackInventory bool    // stock fields are rendered only when true
 	StockOnHand    float64 // when TrackInventory
+	// Locations (item details) replace the single "Main" location; older
+	// organisations list them as warehouses (docs/zoho.md#stock-on-hand).
+	Locations     []ItemLocation
+	OldWarehouses bool
 
 	// Image: all empty = no image. ImageID (Inventory's image_id) differs
 	// from ImageDocumentID on purpose (docs/zoho.md#item-images).

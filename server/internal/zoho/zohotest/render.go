@@ -93,6 +93,7 @@ type detailJSON struct {
 	VendorID        string            `json:"vendor_id"`
 	VendorName      string            `json:"vendor_name"`
 	Locations       []locationJSON    `json:"locations"`
+	Warehouses      []warehouseJSON   `json:"warehouses,omitempty"`
 	CustomFields    []customFieldJSON `json:"custom_fields"`
 	CustomFieldHash map[string]string `json:"custom_field_hash"`
 }
@@ -179,6 +180,7 @@ func (s *Server) renderItem(it *Item, p product, detail bool) itemJSON {
 				LocationID: LocationID, LocationName: "Main", Status: "active", IsPrimary: true,
 				LocationStockOnHand: st, LocationAvailableStock: st, LocationActualAvailableStock: st,
 			})
+			stockLocations(it, d)
 		}
 		for _, cf := range it.CustomFields {
 			d.CustomFields = append(d.CustomFields, customFieldJSON{

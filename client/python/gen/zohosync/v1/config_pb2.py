@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18zohosync/v1/config.proto\x12\x0bzohosync.v1\"7\n\x0bSecretState\x12\x10\n\x03set\x18\x01 \x01(\x08R\x03set\x12\x16\n\x06source\x18\x02 \x01(\tR\x06source\"\xd7\x03\n\nZohoConfig\x12\x19\n\x08\x62\x61se_url\x18\x01 \x01(\tR\x07\x62\x61seUrl\x12,\n\x12inventory_base_url\x18\x02 \x01(\tR\x10inventoryBaseUrl\x12!\n\x0c\x61\x63\x63ounts_url\x18\x03 \x01(\tR\x0b\x61\x63\x63ountsUrl\x12\x1f\n\x0b\x64\x61ta_center\x18\x04 \x01(\tR\ndataCenter\x12\x1b\n\tclient_id\x18\x05 \x01(\tR\x08\x63lientId\x12=\n\rclient_secret\x18\x06 \x01(\x0b\x32\x18.zohosync.v1.SecretStateR\x0c\x63lientSecret\x12=\n\rrefresh_token\x18\x07 \x01(\x0b\x32\x18.zohosync.v1.SecretStateR\x0crefreshToken\x12\'\n\x0forganization_id\x18\x08 \x01(\tR\x0eorganizationId\x12\x39\n\x0bitem_source\x18\t \x01(\x0e\x32\x18.zohosync.v1.ZohoProductR\nitemSource\x12=\n\rimage_sources\x18\n \x03(\x0e\x32\x18.zohosync.v1.ZohoProductR\x0cimageSources\"\x80\x01\n\nOdooConfig\x12\x10\n\x03url\x18\x01 \x01(\tR\x03url\x12\x0e\n\x02\x64\x62\x18\x02 \x01(\tR\x02\x64\x62\x12\x1a\n\x08username\x18\x03 \x01(\tR\x08username\x12\x34\n\x08password\x18\x04 \x01(\x0b\x32\x18.zohosync.v1.SecretStateR\x08password\"L\n\x0cMappingEntry\x12\x1d\n\nzoho_field\x18\x01 \x01(\tR\tzohoField\x12\x1d\n\nodoo_field\x18\x02 \x01(\tR\todooField\"\xd9\x01\n\x0bSyncOptions\x12)\n\x10\x61rchive_inactive\x18\x01 \x01(\x08R\x0f\x61rchiveInactive\x12\'\n\x0f\x61rchive_missing\x18\x02 \x01(\x08R\x0e\x61rchiveMissing\x12\x1d\n\nbatch_size\x18\x03 \x01(\x05R\tbatchSize\x12\x30\n\x14\x63lear_removed_images\x18\x04 \x01(\x08R\x12\x63learRemovedImages\x12%\n\x0eimages_enabled\x18\x05 \x01(\x08R\rimagesEnabled\"\xfd\x03\n\x06\x43onfig\x12+\n\x04zoho\x18\x01 \x01(\x0b\x32\x17.zohosync.v1.ZohoConfigR\x04zoho\x12+\n\x04odoo\x18\x02 \x01(\x0b\x32\x17.zohosync.v1.OdooConfigR\x04odoo\x12\x33\n\x07mapping\x18\x03 \x03(\x0b\x32\x19.zohosync.v1.MappingEntryR\x07mapping\x12M\n\x0e\x64\x65\x66\x61ult_values\x18\x04 \x03(\x0b\x32&.zohosync.v1.Config.DefaultValuesEntryR\rdefaultValues\x12\x32\n\x07options\x18\x05 \x01(\x0b\x32\x18.zohosync.v1.SyncOptionsR\x07options\x12\x1d\n\nconfig_dir\x18\x06 \x01(\tR\tconfigDir\x12\x19\n\x08\x64\x61ta_dir\x18\x07 \x01(\tR\x07\x64\x61taDir\x12%\n\x0elisten_address\x18\x08 \x01(\tR\rlistenAddress\x12,\n\x12\x61pi_token_required\x18\t \x01(\x08R\x10\x61piTokenRequired\x12\x10\n\x03tls\x18\n \x01(\x08R\x03tls\x1a@\n\x12\x44\x65\x66\x61ultValuesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\x12\n\x10GetConfigRequest\"@\n\x11GetConfigResponse\x12+\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x13.zohosync.v1.ConfigR\x06\x63onfig\"N\n\x16TestConnectionsRequest\x12\x34\n\x06\x63hecks\x18\x01 \x03(\x0e\x32\x1c.zohosync.v1.ConnectionCheckR\x06\x63hecks\"\xa6\x01\n\tZohoCheck\x12\x0e\n\x02ok\x18\x01 \x01(\x08R\x02ok\x12\x14\n\x05\x65rror\x18\x02 \x01(\tR\x05\x65rror\x12+\n\x11organization_name\x18\x03 \x01(\tR\x10organizationName\x12\x12\n\x04plan\x18\x04 \x01(\tR\x04plan\x12\x32\n\x15\x63\x61lls_remaining_today\x18\x05 \x01(\x03R\x13\x63\x61llsRemainingToday\"\xc7\x01\n\tOdooCheck\x12\x0e\n\x02ok\x18\x01 \x01(\x08R\x02ok\x12\x14\n\x05\x65rror\x18\x02 \x01(\tR\x05\x65rror\x12%\n\x0eserver_version\x18\x03 \x01(\tR\rserverVersion\x12\x10\n\x03uid\x18\x04 \x01(\x03R\x03uid\x12\x16\n\x06\x66ields\x18\x05 \x03(\tR\x06\x66ields\x12\'\n\x0fstock_installed\x18\x06 \x01(\x08R\x0estockInstalled\x12\x1a\n\x08warnings\x18\x07 \x03(\tR\x08warnings\"q\n\x17TestConnectionsResponse\x12*\n\x04zoho\x18\x01 \x01(\x0b\x32\x16.zohosync.v1.ZohoCheckR\x04zoho\x12*\n\x04odoo\x18\x02 \x01(\x0b\x32\x16.zohosync.v1.OdooCheckR\x04odoo*_\n\x0bZohoProduct\x12\x1c\n\x18ZOHO_PRODUCT_UNSPECIFIED\x10\x00\x12\x16\n\x12ZOHO_PRODUCT_BOOKS\x10\x01\x12\x1a\n\x16ZOHO_PRODUCT_INVENTORY\x10\x02*i\n\x0f\x43onnectionCheck\x12 \n\x1c\x43ONNECTION_CHECK_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43ONNECTION_CHECK_ZOHO\x10\x01\x12\x19\n\x15\x43ONNECTION_CHECK_ODOO\x10\x02\x32\xb9\x01\n\rConfigService\x12J\n\tGetConfig\x12\x1d.zohosync.v1.GetConfigRequest\x1a\x1e.zohosync.v1.GetConfigResponse\x12\\\n\x0fTestConnections\x12#.zohosync.v1.TestConnectionsRequest\x1a$.zohosync.v1.TestConnectionsResponseB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18zohosync/v1/config.proto\x12\x0bzohosync.v1\"7\n\x0bSecretState\x12\x10\n\x03set\x18\x01 \x01(\x08R\x03set\x12\x16\n\x06source\x18\x02 \x01(\tR\x06source\"\xd7\x03\n\nZohoConfig\x12\x19\n\x08\x62\x61se_url\x18\x01 \x01(\tR\x07\x62\x61seUrl\x12,\n\x12inventory_base_url\x18\x02 \x01(\tR\x10inventoryBaseUrl\x12!\n\x0c\x61\x63\x63ounts_url\x18\x03 \x01(\tR\x0b\x61\x63\x63ountsUrl\x12\x1f\n\x0b\x64\x61ta_center\x18\x04 \x01(\tR\ndataCenter\x12\x1b\n\tclient_id\x18\x05 \x01(\tR\x08\x63lientId\x12=\n\rclient_secret\x18\x06 \x01(\x0b\x32\x18.zohosync.v1.SecretStateR\x0c\x63lientSecret\x12=\n\rrefresh_token\x18\x07 \x01(\x0b\x32\x18.zohosync.v1.SecretStateR\x0crefreshToken\x12\'\n\x0forganization_id\x18\x08 \x01(\tR\x0eorganizationId\x12\x39\n\x0bitem_source\x18\t \x01(\x0e\x32\x18.zohosync.v1.ZohoProductR\nitemSource\x12=\n\rimage_sources\x18\n \x03(\x0e\x32\x18.zohosync.v1.ZohoProductR\x0cimageSources\"\x80\x01\n\nOdooConfig\x12\x10\n\x03url\x18\x01 \x01(\tR\x03url\x12\x0e\n\x02\x64\x62\x18\x02 \x01(\tR\x02\x64\x62\x12\x1a\n\x08username\x18\x03 \x01(\tR\x08username\x12\x34\n\x08password\x18\x04 \x01(\x0b\x32\x18.zohosync.v1.SecretStateR\x08password\"L\n\x0cMappingEntry\x12\x1d\n\nzoho_field\x18\x01 \x01(\tR\tzohoField\x12\x1d\n\nodoo_field\x18\x02 \x01(\tR\todooField\"\xd4\x03\n\x0bSyncOptions\x12)\n\x10\x61rchive_inactive\x18\x01 \x01(\x08R\x0f\x61rchiveInactive\x12\'\n\x0f\x61rchive_missing\x18\x02 \x01(\x08R\x0e\x61rchiveMissing\x12\x1d\n\nbatch_size\x18\x03 \x01(\x05R\tbatchSize\x12\x30\n\x14\x63lear_removed_images\x18\x04 \x01(\x08R\x12\x63learRemovedImages\x12%\n\x0eimages_enabled\x18\x05 \x01(\x08R\rimagesEnabled\x12#\n\rstock_enabled\x18\x61 \x01(\x08R\x0cstockEnabled\x12\x36\n\x17stock_default_warehouse\x18\x62 \x01(\tR\x15stockDefaultWarehouse\x12X\n\x10stock_warehouses\x18\x63 \x03(\x0b\x32-.zohosync.v1.SyncOptions.StockWarehousesEntryR\x0fstockWarehouses\x1a\x42\n\x14StockWarehousesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\xfd\x03\n\x06\x43onfig\x12+\n\x04zoho\x18\x01 \x01(\x0b\x32\x17.zohosync.v1.ZohoConfigR\x04zoho\x12+\n\x04odoo\x18\x02 \x01(\x0b\x32\x17.zohosync.v1.OdooConfigR\x04odoo\x12\x33\n\x07mapping\x18\x03 \x03(\x0b\x32\x19.zohosync.v1.MappingEntryR\x07mapping\x12M\n\x0e\x64\x65\x66\x61ult_values\x18\x04 \x03(\x0b\x32&.zohosync.v1.Config.DefaultValuesEntryR\rdefaultValues\x12\x32\n\x07options\x18\x05 \x01(\x0b\x32\x18.zohosync.v1.SyncOptionsR\x07options\x12\x1d\n\nconfig_dir\x18\x06 \x01(\tR\tconfigDir\x12\x19\n\x08\x64\x61ta_dir\x18\x07 \x01(\tR\x07\x64\x61taDir\x12%\n\x0elisten_address\x18\x08 \x01(\tR\rlistenAddress\x12,\n\x12\x61pi_token_required\x18\t \x01(\x08R\x10\x61piTokenRequired\x12\x10\n\x03tls\x18\n \x01(\x08R\x03tls\x1a@\n\x12\x44\x65\x66\x61ultValuesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\"\x12\n\x10GetConfigRequest\"@\n\x11GetConfigResponse\x12+\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x13.zohosync.v1.ConfigR\x06\x63onfig\"N\n\x16TestConnectionsRequest\x12\x34\n\x06\x63hecks\x18\x01 \x03(\x0e\x32\x1c.zohosync.v1.ConnectionCheckR\x06\x63hecks\"\xa6\x01\n\tZohoCheck\x12\x0e\n\x02ok\x18\x01 \x01(\x08R\x02ok\x12\x14\n\x05\x65rror\x18\x02 \x01(\tR\x05\x65rror\x12+\n\x11organization_name\x18\x03 \x01(\tR\x10organizationName\x12\x12\n\x04plan\x18\x04 \x01(\tR\x04plan\x12\x32\n\x15\x63\x61lls_remaining_today\x18\x05 \x01(\x03R\x13\x63\x61llsRemainingToday\"\xc7\x01\n\tOdooCheck\x12\x0e\n\x02ok\x18\x01 \x01(\x08R\x02ok\x12\x14\n\x05\x65rror\x18\x02 \x01(\tR\x05\x65rror\x12%\n\x0eserver_version\x18\x03 \x01(\tR\rserverVersion\x12\x10\n\x03uid\x18\x04 \x01(\x03R\x03uid\x12\x16\n\x06\x66ields\x18\x05 \x03(\tR\x06\x66ields\x12\'\n\x0fstock_installed\x18\x06 \x01(\x08R\x0estockInstalled\x12\x1a\n\x08warnings\x18\x07 \x03(\tR\x08warnings\"q\n\x17TestConnectionsResponse\x12*\n\x04zoho\x18\x01 \x01(\x0b\x32\x16.zohosync.v1.ZohoCheckR\x04zoho\x12*\n\x04odoo\x18\x02 \x01(\x0b\x32\x16.zohosync.v1.OdooCheckR\x04odoo*_\n\x0bZohoProduct\x12\x1c\n\x18ZOHO_PRODUCT_UNSPECIFIED\x10\x00\x12\x16\n\x12ZOHO_PRODUCT_BOOKS\x10\x01\x12\x1a\n\x16ZOHO_PRODUCT_INVENTORY\x10\x02*i\n\x0f\x43onnectionCheck\x12 \n\x1c\x43ONNECTION_CHECK_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43ONNECTION_CHECK_ZOHO\x10\x01\x12\x19\n\x15\x43ONNECTION_CHECK_ODOO\x10\x02\x32\xb9\x01\n\rConfigService\x12J\n\tGetConfig\x12\x1d.zohosync.v1.GetConfigRequest\x1a\x1e.zohosync.v1.GetConfigResponse\x12\\\n\x0fTestConnections\x12#.zohosync.v1.TestConnectionsRequest\x1a$.zohosync.v1.TestConnectionsResponseB@Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zohosync.v1.config_pb2', globals())
@@ -21,12 +21,14 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'Z>github.com/zohosync/zohosync/server/gen/zohosync/v1;zohosyncv1'
+  _SYNCOPTIONS_STOCKWAREHOUSESENTRY._options = None
+  _SYNCOPTIONS_STOCKWAREHOUSESENTRY._serialized_options = b'8\001'
   _CONFIG_DEFAULTVALUESENTRY._options = None
   _CONFIG_DEFAULTVALUESENTRY._serialized_options = b'8\001'
-  _ZOHOPRODUCT._serialized_start=2165
-  _ZOHOPRODUCT._serialized_end=2260
-  _CONNECTIONCHECK._serialized_start=2262
-  _CONNECTIONCHECK._serialized_end=2367
+  _ZOHOPRODUCT._serialized_start=2416
+  _ZOHOPRODUCT._serialized_end=2511
+  _CONNECTIONCHECK._serialized_start=2513
+  _CONNECTIONCHECK._serialized_end=2618
   _SECRETSTATE._serialized_start=41
   _SECRETSTATE._serialized_end=96
   _ZOHOCONFIG._serialized_start=99
@@ -36,23 +38,25 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _MAPPINGENTRY._serialized_start=703
   _MAPPINGENTRY._serialized_end=779
   _SYNCOPTIONS._serialized_start=782
-  _SYNCOPTIONS._serialized_end=999
-  _CONFIG._serialized_start=1002
-  _CONFIG._serialized_end=1511
-  _CONFIG_DEFAULTVALUESENTRY._serialized_start=1447
-  _CONFIG_DEFAULTVALUESENTRY._serialized_end=1511
-  _GETCONFIGREQUEST._serialized_start=1513
-  _GETCONFIGREQUEST._serialized_end=1531
-  _GETCONFIGRESPONSE._serialized_start=1533
-  _GETCONFIGRESPONSE._serialized_end=1597
-  _TESTCONNECTIONSREQUEST._serialized_start=1599
-  _TESTCONNECTIONSREQUEST._serialized_end=1677
-  _ZOHOCHECK._serialized_start=1680
-  _ZOHOCHECK._serialized_end=1846
-  _ODOOCHECK._serialized_start=1849
-  _ODOOCHECK._serialized_end=2048
-  _TESTCONNECTIONSRESPONSE._serialized_start=2050
-  _TESTCONNECTIONSRESPONSE._serialized_end=2163
-  _CONFIGSERVICE._serialized_start=2370
-  _CONFIGSERVICE._serialized_end=2555
+  _SYNCOPTIONS._serialized_end=1250
+  _SYNCOPTIONS_STOCKWAREHOUSESENTRY._serialized_start=1184
+  _SYNCOPTIONS_STOCKWAREHOUSESENTRY._serialized_end=1250
+  _CONFIG._serialized_start=1253
+  _CONFIG._serialized_end=1762
+  _CONFIG_DEFAULTVALUESENTRY._serialized_start=1698
+  _CONFIG_DEFAULTVALUESENTRY._serialized_end=1762
+  _GETCONFIGREQUEST._serialized_start=1764
+  _GETCONFIGREQUEST._serialized_end=1782
+  _GETCONFIGRESPONSE._serialized_start=1784
+  _GETCONFIGRESPONSE._serialized_end=1848
+  _TESTCONNECTIONSREQUEST._serialized_start=1850
+  _TESTCONNECTIONSREQUEST._serialized_end=1928
+  _ZOHOCHECK._serialized_start=1931
+  _ZOHOCHECK._serialized_end=2097
+  _ODOOCHECK._serialized_start=2100
+  _ODOOCHECK._serialized_end=2299
+  _TESTCONNECTIONSRESPONSE._serialized_start=2301
+  _TESTCONNECTIONSRESPONSE._serialized_end=2414
+  _CONFIGSERVICE._serialized_start=2621
+  _CONFIGSERVICE._serialized_end=2806
 # @@protoc_insertion_point(module_scope)

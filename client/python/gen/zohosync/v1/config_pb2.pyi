@@ -100,18 +100,31 @@ class SecretState(_message.Message):
     def __init__(self, set: bool = ..., source: _Optional[str] = ...) -> None: ...
 
 class SyncOptions(_message.Message):
-    __slots__ = ["archive_inactive", "archive_missing", "batch_size", "clear_removed_images", "images_enabled"]
+    __slots__ = ["archive_inactive", "archive_missing", "batch_size", "clear_removed_images", "images_enabled", "stock_default_warehouse", "stock_enabled", "stock_warehouses"]
+    class StockWarehousesEntry(_message.Message):
+        __slots__ = ["key", "value"]
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     ARCHIVE_INACTIVE_FIELD_NUMBER: _ClassVar[int]
     ARCHIVE_MISSING_FIELD_NUMBER: _ClassVar[int]
     BATCH_SIZE_FIELD_NUMBER: _ClassVar[int]
     CLEAR_REMOVED_IMAGES_FIELD_NUMBER: _ClassVar[int]
     IMAGES_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    STOCK_DEFAULT_WAREHOUSE_FIELD_NUMBER: _ClassVar[int]
+    STOCK_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    STOCK_WAREHOUSES_FIELD_NUMBER: _ClassVar[int]
     archive_inactive: bool
     archive_missing: bool
     batch_size: int
     clear_removed_images: bool
     images_enabled: bool
-    def __init__(self, archive_inactive: bool = ..., archive_missing: bool = ..., batch_size: _Optional[int] = ..., clear_removed_images: bool = ..., images_enabled: bool = ...) -> None: ...
+    stock_default_warehouse: str
+    stock_enabled: bool
+    stock_warehouses: _containers.ScalarMap[str, str]
+    def __init__(self, archive_inactive: bool = ..., archive_missing: bool = ..., batch_size: _Optional[int] = ..., clear_removed_images: bool = ..., images_enabled: bool = ..., stock_enabled: bool = ..., stock_default_warehouse: _Optional[str] = ..., stock_warehouses: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class TestConnectionsRequest(_message.Message):
     __slots__ = ["checks"]

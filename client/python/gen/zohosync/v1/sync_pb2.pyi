@@ -26,6 +26,7 @@ PHASE_UNSPECIFIED: Phase
 RUN_KIND_FULL: RunKind
 RUN_KIND_RETRY_FAILED: RunKind
 RUN_KIND_SMART: RunKind
+RUN_KIND_STOCK: RunKind
 RUN_KIND_UNSPECIFIED: RunKind
 RUN_KIND_WEBHOOK: RunKind
 RUN_STATE_CANCELLED: RunState
@@ -43,6 +44,9 @@ WARNING_CODE_EXTERNAL_IDS_UNREADABLE: WarningCode
 WARNING_CODE_EXTERNAL_IDS_UNWRITABLE: WarningCode
 WARNING_CODE_IMAGES_KEPT: WarningCode
 WARNING_CODE_MATCHED_BY_NAME: WarningCode
+WARNING_CODE_STOCK_LOCATION_UNMAPPED: WarningCode
+WARNING_CODE_STOCK_SKIPPED: WarningCode
+WARNING_CODE_STOCK_UNAVAILABLE: WarningCode
 WARNING_CODE_STORABLE_UNAVAILABLE: WarningCode
 WARNING_CODE_UNSPECIFIED: WarningCode
 WARNING_CODE_UOM_NOT_FOUND: WarningCode
@@ -60,7 +64,7 @@ class CancelRunResponse(_message.Message):
     def __init__(self, run: _Optional[_Union[Run, _Mapping]] = ...) -> None: ...
 
 class Counts(_message.Message):
-    __slots__ = ["archived", "created", "failed", "image_bytes_downloaded", "image_bytes_sent", "images_cleared", "images_downloaded", "images_failed", "images_unchanged", "seen", "unchanged", "updated"]
+    __slots__ = ["archived", "created", "failed", "image_bytes_downloaded", "image_bytes_sent", "images_cleared", "images_downloaded", "images_failed", "images_unchanged", "seen", "stock_adjusted", "stock_skipped", "stock_unchanged", "unchanged", "updated"]
     ARCHIVED_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     FAILED_FIELD_NUMBER: _ClassVar[int]
@@ -71,6 +75,9 @@ class Counts(_message.Message):
     IMAGE_BYTES_DOWNLOADED_FIELD_NUMBER: _ClassVar[int]
     IMAGE_BYTES_SENT_FIELD_NUMBER: _ClassVar[int]
     SEEN_FIELD_NUMBER: _ClassVar[int]
+    STOCK_ADJUSTED_FIELD_NUMBER: _ClassVar[int]
+    STOCK_SKIPPED_FIELD_NUMBER: _ClassVar[int]
+    STOCK_UNCHANGED_FIELD_NUMBER: _ClassVar[int]
     UNCHANGED_FIELD_NUMBER: _ClassVar[int]
     UPDATED_FIELD_NUMBER: _ClassVar[int]
     archived: int
@@ -83,9 +90,12 @@ class Counts(_message.Message):
     images_failed: int
     images_unchanged: int
     seen: int
+    stock_adjusted: int
+    stock_skipped: int
+    stock_unchanged: int
     unchanged: int
     updated: int
-    def __init__(self, seen: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., archived: _Optional[int] = ..., failed: _Optional[int] = ..., images_downloaded: _Optional[int] = ..., images_unchanged: _Optional[int] = ..., images_failed: _Optional[int] = ..., image_bytes_downloaded: _Optional[int] = ..., images_cleared: _Optional[int] = ..., image_bytes_sent: _Optional[int] = ...) -> None: ...
+    def __init__(self, seen: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., archived: _Optional[int] = ..., failed: _Optional[int] = ..., images_downloaded: _Optional[int] = ..., images_unchanged: _Optional[int] = ..., images_failed: _Optional[int] = ..., image_bytes_downloaded: _Optional[int] = ..., images_cleared: _Optional[int] = ..., image_bytes_sent: _Optional[int] = ..., stock_adjusted: _Optional[int] = ..., stock_unchanged: _Optional[int] = ..., stock_skipped: _Optional[int] = ...) -> None: ...
 
 class FieldChange(_message.Message):
     __slots__ = ["field", "new_value", "old_value"]
