@@ -171,7 +171,8 @@ func (e *Engine) execute(ctx context.Context, ar *activeRun, runNum int64, ids [
 	final.Progress.ZohoCalls, final.Progress.OdooCalls = final.ZohoCalls, final.OdooCalls
 	var reserve *quotaReserveError
 	switch {
-	case err == nil && final.Progress.Counts.Failed > 0:
+	case err == nil && final.Progress.Counts.Failed+final.Progress.Counts.ImagesFailed > 0:
+		// any item error, a picture's included, is PARTIAL: exit 1 and amber, never a green "Succeeded"
 		final.State = zv1.RunState_RUN_STATE_PARTIAL
 	case err == nil:
 		final.State = zv1.RunState_RUN_STATE_SUCCEEDED
