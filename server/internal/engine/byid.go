@@ -31,21 +31,8 @@ func (s *syncRun) syncIDs(ctx context.Context, ids []string) error {
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), idsPerCall)]
 		ids = ids[len(chunk):]
-		items, gone, err := s.read.byID(ctx, chunk)
-		if err != nil {
-			if ctx.Err() != nil {
-				return errCancelled
-			}
+		if err := s.syncChunk(ctx, chunk); err != nil {
 			return err
-		}
-		if err := s.handlePage(ctx, items); err != nil {
-			return err
-		}
-		if err := s.forgetGone(ctx, gone); err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return errCancelled
 		}
 	}
 	return nil

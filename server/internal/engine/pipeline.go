@@ -190,23 +190,32 @@ func (s *syncRun) syncFailed(ctx context.Context, skip map[string]bool) error {
 			continue
 		}
 		s.report.addTotal(int64(len(ids)))
-		items, gone, err := s.read.byID(ctx, ids)
-		if err != nil {
-			if ctx.Err() != nil {
-				return errCancelled
-			}
+		if err := s.syncChunk(ctx, ids); err != nil {
 			return err
 		}
-		if err := s.handlePage(ctx, items); err != nil {
-			return err
-		}
-		if err := s.forgetGone(ctx, gone); err != nil {
-			return err
-		}
+	}
+}
+
+// syncChunk reads these items (at most 100) by id and handles them like a
+// page; those Zoho no longer has go to forgetGone.
+func (s *syncRun) syncChunk(ctx context.Context, ids []string) error {
+	items, gone, err := s.read.byID(ctx, ids)
+	if err != nil {
 		if ctx.Err() != nil {
 			return errCancelled
 		}
+		return err
 	}
+	if err := s.handlePage(ctx, items); err != nil {
+		return err
+	}
+	if err := s.forgetGone(ctx, gone); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return errCancelled
+	}
+	return nil
 }
 
 // forgetGone handles failed items that no longer exist in Zoho: their product
