@@ -175,19 +175,7 @@ func (c *Client) ListItems(ctx context.Context, src Source, page int) (Page, err
 		q.Set("sort_column", "created_time")
 		q.Set("sort_order", "A")
 	}
-	r, err := c.get(ctx, src, "/items", q, false)
-	if err != nil {
-		return Page{}, err
-	}
-	var env listEnvelope
-	if err := json.Unmarshal(r.body, &env); err != nil {
-		return Page{}, &Error{Kind: KindTransient, Msg: "Zoho's item list could not be read: " + err.Error()}
-	}
-	p := Page{Items: env.Items, HasMore: env.PageContext.HasMore}
-	if env.PageContext.Total != nil {
-		p.Total = *env.PageContext.Total
-	}
-	return p, nil
+	return c.listPage(ctx, src, q)
 }
 
 // ItemDetails reads full records for up to 100 ids (unknown ids are skipped by Zoho).
