@@ -78,7 +78,8 @@ func TestFaultsZoho(t *testing.T) {
 					t.Errorf("only %d tokens minted: the runs did not outlive the tokens, the test proves nothing", st.TokensMinted)
 				}
 			}},
-		{name: "daily quota runs out", first: 2, zoho: zohotest.Options{DailyLimit: 4}},
+		// The daily quota: TestDailyQuotaEndsTheRunCleanly (the run stops at the reserve) and the engine's
+		// TestQuotaReserve (it resumes after Zoho's reset, on a simulated clock).
 		{name: "page changes while read", first: 0, setup: func(e *env) {
 			e.zoho.SetLatency(50 * time.Millisecond)
 		}, during: func(e *env) {
