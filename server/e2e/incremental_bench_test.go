@@ -7,8 +7,8 @@ import (
 	"github.com/zohosync/zohosync/server/internal/zoho/zohotest"
 )
 
-// BenchmarkIncremental: the Zoho calls of a no-op smart sync and of one with
-// 10 changed items, at 10,000 and 100,000 items, before (every smart sync
+// BenchmarkIncremental: the Zoho calls (and Odoo RPCs) of a no-op smart sync
+// and of one with 10 changed items, at 10,000 and 100,000 items, before (every smart sync
 // lists everything: full_listing_hours 0) and after (incremental reads). A
 // full sync and one smart sync (which probes Books once) come first.
 func BenchmarkIncremental(b *testing.B) {
@@ -30,14 +30,16 @@ func BenchmarkIncremental(b *testing.B) {
 						b.Fatalf("first smart sync: exit %d", code)
 					}
 					measure := func(label string) {
-						z0, l0 := e.zoho.Stats().APICalls, e.listCalls()
+						z0, l0, o0 := e.zoho.Stats().APICalls, e.listCalls(), e.odoo.TotalCalls()
 						run, code := e.runNow()
 						if code != 0 {
 							b.Fatalf("%s: exit %d", label, code)
 						}
 						b.ReportMetric(float64(e.zoho.Stats().APICalls-z0), label+"-zoho_calls/op")
 						b.ReportMetric(float64(e.listCalls()-l0), label+"-list_calls/op")
-						b.Logf("%d items, %s, %s: %d Zoho calls (%d list), %v", n, mode, label, e.zoho.Stats().APICalls-z0, e.listCalls()-l0, counts(run))
+						b.ReportMetric(float64(e.odoo.TotalCalls()-o0), label+"-odoo_rpcs/op")
+						b.Logf("%d items, %s, %s: %d Zoho calls (%d list), %d Odoo RPCs, %v", n, mode, label, e.zoho.Stats().APICalls-z0, e.listCalls()-l0,
+							e.odoo.TotalCalls()-o0, counts(run))
 					}
 					measure("noop")
 					e.changeItems(10)

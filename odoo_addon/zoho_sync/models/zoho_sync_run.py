@@ -69,6 +69,7 @@ def run_values(run):
         "failed": counts.failed,
         "images_downloaded": counts.images_downloaded,
         "images_failed": counts.images_failed,
+        "repeated_failures": counts.repeated_failures,
         "error": run.error or False,
         "error_reason": zs.reason_name(run.error_reason) or False,
         # Progress carries the live counts mid-run; Run's are the totals once it has ended.
@@ -107,6 +108,12 @@ class ZohoSyncRun(models.Model):
     failed = fields.Integer(readonly=True)
     images_downloaded = fields.Integer(readonly=True)
     images_failed = fields.Integer(readonly=True)
+    repeated_failures = fields.Integer(
+        readonly=True,
+        help="Item errors that repeat the item's failure of its previous run (the same error, "
+        "its input or picture unchanged): known failures, which do not count towards the "
+        "scheduler's auto-disable.",
+    )
     error = fields.Text(readonly=True)
     error_reason = fields.Char(readonly=True)
     warnings = fields.Text(readonly=True)
@@ -149,17 +156,17 @@ class ZohoSyncRun(models.Model):
         if with_errors:
             stage = zohosync_client.sync_pb2.ItemStage
             new = [
-                (e.zoho_item_id, e.name, e.reason, zohosync_client.enum_label(stage, e.stage), e.odoo_id)
+                (e.zoho_item_id, e.name, e.reason, zohosync_client.enum_label(stage, e.stage), e.odoo_id, e.repeated)
                 for e in run.item_errors
             ]
-            old = [(e.zoho_item_id or "", e.name or "", e.reason or "", e.stage or "", e.odoo_id)
+            old = [(e.zoho_item_id or "", e.name or "", e.reason or "", e.stage or "", e.odoo_id, e.repeated)
                    for e in rec.item_error_ids] if rec else []
             if new != old:
                 vals["item_error_ids"] = [fields.Command.clear()] + [
                     fields.Command.create(
-                        {"zoho_item_id": z, "name": n, "reason": r, "stage": st, "odoo_id": o}
+                        {"zoho_item_id": z, "name": n, "reason": r, "stage": st, "odoo_id": o, "repeated": rp}
                     )
-                    for z, n, r, st, o in new
+                    for z, n, r, st, o, rp in new
                 ]
         if rec:
             if vals:
@@ -284,3 +291,6 @@ class ZohoSyncRunItemError(models.Model):
     reason = fields.Text(readonly=True)
     stage = fields.Char(readonly=True)
     odoo_id = fields.Integer("Odoo product id", readonly=True)
+    repeated = fields.Boolean(
+        readonly=True, help="The item failed the same way on its previous run: a known failure, not a new one."
+    )

@@ -287,8 +287,11 @@ class TestZohoSync(TransactionCase):
         self.fake.run.state = zsc.zohosync_client.sync_pb2.RUN_STATE_SUCCEEDED
         self.fake.run.progress.done = 200
         self.fake.run.item_errors.add(
-            zoho_item_id="9", name="Broken", reason="bad barcode", stage=zsc.zohosync_client.sync_pb2.ITEM_STAGE_WRITE
+            zoho_item_id="9", name="Broken", reason="bad barcode", stage=zsc.zohosync_client.sync_pb2.ITEM_STAGE_WRITE,
+            repeated=True,
         )
+        self.fake.run.progress.counts.failed = 1
+        self.fake.run.progress.counts.repeated_failures = 1
         with self._count_writes() as writes:
             result = run.zoho_sync_poll()
         self.assertTrue(writes)
@@ -297,6 +300,8 @@ class TestZohoSync(TransactionCase):
         self.assertEqual(run.progress, 100.0)
         self.assertEqual(run.item_error_ids.reason, "bad barcode")
         self.assertEqual(run.item_error_ids.stage, "write")
+        self.assertTrue(run.item_error_ids.repeated)
+        self.assertEqual(run.repeated_failures, 1)
         # Polling an ended, stored run again writes nothing.
         with self._count_writes() as writes:
             run.zoho_sync_poll()

@@ -99,6 +99,9 @@ func cmdStatus(ctx context.Context, io IO, args []string) int {
 				schedule.KindName(r.GetKind()), dryText(r.GetDryRun()), schedule.StateName(r.GetState()), r.GetDuration().AsDuration().Round(10*time.Millisecond))
 			cn := r.GetProgress().GetCounts()
 			fmt.Fprintf(w, "  added %d, updated %d, unchanged %d, archived %d, failed %d\n", cn.GetCreated(), cn.GetUpdated(), cn.GetUnchanged(), cn.GetArchived(), cn.GetFailed())
+			if n := cn.GetRepeatedFailures(); n > 0 {
+				fmt.Fprintf(w, "  repeated failures: %d (known, as on their previous run)\n", n)
+			}
 			if cn.GetImagesDownloaded()+cn.GetImagesUnchanged()+cn.GetImagesFailed()+cn.GetImagesCleared() > 0 {
 				fmt.Fprintf(w, "  images: downloaded %d (%s), unchanged %d, cleared %d, failed %d\n", cn.GetImagesDownloaded(),
 					bytesText(cn.GetImageBytesDownloaded()), cn.GetImagesUnchanged(), cn.GetImagesCleared(), cn.GetImagesFailed())

@@ -271,6 +271,10 @@ func printSummary(w io.Writer, r *zv1.Run) {
 			c.GetImagesDownloaded(), bytesText(c.GetImageBytesDownloaded()), bytesText(c.GetImageBytesSent()),
 			c.GetImagesUnchanged(), c.GetImagesCleared(), c.GetImagesFailed())
 	}
+	if n := c.GetRepeatedFailures(); n > 0 {
+		fmt.Fprintf(w, "  repeated failures: %d of %d, as on their previous run (same error, input or picture unchanged); new: %d\n",
+			n, c.GetFailed()+c.GetImagesFailed(), c.GetFailed()+c.GetImagesFailed()-n)
+	}
 	if c.GetStockAdjusted()+c.GetStockUnchanged()+c.GetStockSkipped() > 0 {
 		fmt.Fprintf(w, "  stock: adjusted %d%s, unchanged %d, skipped %d (product × warehouse)\n",
 			c.GetStockAdjusted(), verb, c.GetStockUnchanged(), c.GetStockSkipped())
@@ -286,12 +290,19 @@ func printSummary(w io.Writer, r *zv1.Run) {
 				fmt.Fprintf(w, "    … %d more (zohosync products --failed)\n", c.GetFailed()-20)
 				break
 			}
-			fmt.Fprintf(w, "    %s %q: %s\n", e.GetZohoItemId(), e.GetName(), e.GetReason())
+			fmt.Fprintf(w, "    %s %q: %s%s\n", e.GetZohoItemId(), e.GetName(), e.GetReason(), repeatedText(e.GetRepeated()))
 		}
 	}
 	if r.GetError() != "" {
 		fmt.Fprintf(w, "  error: %s\n", r.GetError())
 	}
+}
+
+func repeatedText(repeated bool) string {
+	if repeated {
+		return " (repeated)"
+	}
+	return ""
 }
 
 func planText(pc *zv1.PlannedChange) string {

@@ -126,3 +126,36 @@ func TestFlagMistakesAreOneLine(t *testing.T) {
 		t.Errorf("product --help: exit %d\n%s", code, out.String())
 	}
 }
+
+func TestSummaryShowsRepeatedFailures(t *testing.T) {
+	cases := []struct {
+		name string
+		c    *zv1.Counts
+		errs []*zv1.ItemError
+		want []string
+		not  []string
+	}{
+		{"repeated and new", &zv1.Counts{Seen: 10, Failed: 1, ImagesFailed: 2, RepeatedFailures: 2},
+			[]*zv1.ItemError{{ZohoItemId: "1", Name: "a", Reason: "image: Zoho has no image for this item", Repeated: true}, {ZohoItemId: "2", Name: "b", Reason: "refused"}},
+			[]string{"repeated failures: 2 of 3", "new: 1", `1 "a": image: Zoho has no image for this item (repeated)`, `2 "b": refused` + "\n"}, nil},
+		{"none repeated", &zv1.Counts{Seen: 10, Failed: 1},
+			[]*zv1.ItemError{{ZohoItemId: "2", Name: "b", Reason: "refused"}},
+			[]string{`2 "b": refused` + "\n"}, []string{"repeated"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			printSummary(&b, &zv1.Run{Id: "7", State: zv1.RunState_RUN_STATE_PARTIAL, Progress: &zv1.Progress{Counts: tc.c}, ItemErrors: tc.errs})
+			for _, w := range tc.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("summary lacks %q:\n%s", w, b.String())
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(b.String(), w) {
+					t.Errorf("summary has %q:\n%s", w, b.String())
+				}
+			}
+		})
+	}
+}

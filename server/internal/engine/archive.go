@@ -54,7 +54,7 @@ func (a *archiver) archive(ctx context.Context, states []store.ItemState, why st
 				return err
 			}
 		case r.Err != nil:
-			a.report.itemError(st.ZohoID, st.Name, r.Err.Error(), zv1.ItemStage_ITEM_STAGE_WRITE, st.OdooID)
+			a.report.itemError(st.ZohoID, st.Name, r.Err.Error(), zv1.ItemStage_ITEM_STAGE_WRITE, st.OdooID, false)
 		default:
 			done = append(done, archivedState(st, now))
 		}

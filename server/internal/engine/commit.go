@@ -31,6 +31,12 @@ func (l *ledger) current(pl *plan) store.ItemState {
 
 func (l *ledger) put(st store.ItemState) { l.states[st.ZohoID] = st }
 
+// sameFailure says whether an item whose stored state is st failed the same
+// way before: the same reason, on the same mapped input.
+func sameFailure(st store.ItemState, reason, inputSum string) bool {
+	return st.State == store.StateFailed && st.LastError == reason && st.InputSum != "" && st.InputSum == inputSum
+}
+
 // failed records an item that failed (mapping or write); it keeps its link.
 func (l *ledger) failed(st store.ItemState, reason string) store.ItemState {
 	st.State = store.StateFailed
@@ -43,6 +49,7 @@ func (l *ledger) failed(st store.ItemState, reason string) store.ItemState {
 // writeFailed records a product Odoo refused.
 func (l *ledger) writeFailed(pl *plan) {
 	st := pl.st
+	st.InputSum = pl.inputSum
 	if pl.odooID != 0 {
 		st.OdooID = pl.odooID
 		if pl.linkedBy != "" {
@@ -55,6 +62,7 @@ func (l *ledger) writeFailed(pl *plan) {
 // unchanged records an item that needed no write (a newly matched one gets its link).
 func (l *ledger) unchanged(pl *plan) {
 	st := pl.st
+	st.InputSum = pl.inputSum
 	st.Name, st.SKU = pl.p.Name, pl.p.SKU
 	if st.State == "" || st.State == store.StateFailed {
 		st.State = store.StateSynced
@@ -73,6 +81,7 @@ func (l *ledger) written(pl *plan) {
 	st.OdooID = pl.odooID
 	st.Name, st.SKU = pl.p.Name, pl.p.SKU
 	st.Checksum, st.Values = pl.p.Checksum, pl.p.Values
+	st.InputSum = pl.inputSum
 	st.State = activeState(pl.p)
 	st.LastSyncedAt = l.now
 	st.LastError, st.Failures = "", 0
@@ -90,6 +99,7 @@ func archivedState(st store.ItemState, now time.Time) store.ItemState {
 		st.Values["active"] = false
 		st.Checksum = "" // the item is gone: if it comes back, rewrite it
 	}
+	st.InputSum = "" // nor may it come back unseen by Odoo
 	return st
 }
 

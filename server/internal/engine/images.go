@@ -44,7 +44,7 @@ type imageResult struct {
 // image is, so this stage reports every plan.
 func (s *pictures) run(runCtx, wctx context.Context, plans []*plan, l *ledger) error {
 	var jobs, clears []imageJob
-	var noWork []*plan
+	var noWork, missing []*plan
 	unchanged := int64(0)
 	kept := 0
 	for _, pl := range plans {
@@ -64,6 +64,9 @@ func (s *pictures) run(runCtx, wctx context.Context, plans []*plan, l *ledger) e
 			}
 		case id == "":
 			noWork = append(noWork, pl)
+		case knownMissing(st, id):
+			// Zoho said it has no picture for these image fields: not asked again
+			missing = append(missing, pl)
 		case id != st.ImageID || st.ImageError != "" || st.ImageMD5 == "":
 			jobs = append(jobs, imageJob{pl: pl, identity: id})
 		case pl.imageKnown && !pl.odooHasImage:
@@ -84,6 +87,9 @@ func (s *pictures) run(runCtx, wctx context.Context, plans []*plan, l *ledger) e
 	}
 	if unchanged > 0 {
 		s.report.counts(func(c *zv1.Counts) { c.ImagesUnchanged += unchanged })
+	}
+	for _, pl := range missing {
+		s.failed(imageJob{pl: pl, identity: pl.p.ImageIdentity}, l.current(pl).ImageError, true, l)
 	}
 	if s.dry {
 		s.plan(jobs, clears)
@@ -137,11 +143,12 @@ func (s *pictures) clear(ctx context.Context, clears []imageJob, l *ledger) erro
 	for _, r := range results {
 		j := clears[r.Index]
 		if r.Err != nil {
-			s.failed(j, r.Err.Error(), l)
+			s.failed(j, r.Err.Error(), false, l)
 			continue
 		}
 		st := l.current(j.pl)
-		st.ImageID, st.ImageMD5, st.ImageError, st.ImageCleared = "", "", "", true
+		st.ImageID, st.ImageMD5, st.ImageCleared = "", "", true
+		clearImageError(&st)
 		l.put(st)
 		n++
 	}
@@ -182,7 +189,7 @@ func (s *pictures) fetchAndSend(runCtx, ctx context.Context, jobs []imageJob, l 
 		switch {
 		case errors.As(r.err, &problem):
 			s.count(r.res, false)
-			s.failed(r.job, problem.Reason, l)
+			s.failed(r.job, problem.Reason, problem.NoImage, l)
 		case r.err != nil:
 			fatal = r.err // quota, auth, cancellation: the run stops
 			stop()
@@ -238,11 +245,12 @@ func (s *pictures) send(ctx context.Context, batch []imageResult, l *ledger) err
 	for _, res := range results {
 		r := batch[res.Index]
 		if res.Err != nil {
-			s.failed(r.job, res.Err.Error(), l)
+			s.failed(r.job, res.Err.Error(), false, l)
 			continue
 		}
 		st := l.current(r.job.pl)
-		st.ImageID, st.ImageMD5, st.ImageError, st.ImageCleared = r.job.identity, r.res.MD5, "", false
+		st.ImageID, st.ImageMD5, st.ImageCleared = r.job.identity, r.res.MD5, false
+		clearImageError(&st)
 		l.put(st)
 		bytes += int64(len(r.res.Data))
 		done = append(done, r.job.pl)
@@ -255,13 +263,42 @@ func (s *pictures) send(ctx context.Context, batch []imageResult, l *ledger) err
 }
 
 // failed records an image problem: the product stays synced, the image is
-// retried on the next run (its identity is not recorded as sent).
-func (s *pictures) failed(j imageJob, reason string, l *ledger) {
+// retried on the next run (its identity is not recorded as sent) unless
+// Zoho's answer was that it has no picture for it (missing). It is a repeated
+// failure when the last run ended the same way for the same picture.
+func (s *pictures) failed(j imageJob, reason string, missing bool, l *ledger) {
+	prev := j.pl.st // as the last run left it
+	repeated := prev.ImageError == reason && prev.ImageErrorID == j.identity
 	st := l.current(j.pl)
-	st.ImageError = reason
+	st.ImageError, st.ImageErrorID, st.ImageMissing = reason, j.identity, missing
 	l.put(st)
-	s.report.imageError(j.pl.p.ZohoID, j.pl.p.Name, reason, j.pl.odooID)
+	s.report.imageError(j.pl.p.ZohoID, j.pl.p.Name, reason, j.pl.odooID, repeated)
 	s.report.done([]*plan{j.pl}, 0)
+}
+
+// clearImageError forgets an image problem once the picture is in step.
+func clearImageError(st *store.ItemState) {
+	st.ImageError, st.ImageErrorID, st.ImageMissing = "", "", false
+}
+
+// knownMissing: Zoho said it has no picture for this image identity
+// (docs/zoho.md#item-images); asking again would cost a call for the same answer.
+func knownMissing(st store.ItemState, identity string) bool {
+	return identity != "" && st.ImageMissing && st.ImageErrorID == identity && st.ImageError != ""
+}
+
+// pictureSettled says whether the image stage (run) would make no call for
+// an item with this state and image identity on a smart sync; missing is a
+// known "no image" answer, to report again without asking.
+func pictureSettled(st store.ItemState, identity string) (settled, missing bool) {
+	switch {
+	case identity == "":
+		return st.ImageMD5 == "" || st.ImageCleared, false
+	case knownMissing(st, identity):
+		return true, true
+	default:
+		return identity == st.ImageID && st.ImageError == "" && st.ImageMD5 != "", false
+	}
 }
 
 // carry brings the pictures of new products and hands the products to write
@@ -275,7 +312,10 @@ func (s *pictures) carry(runCtx context.Context, creates []*plan, batchSize int,
 	var direct, fetch []*plan
 	for _, pl := range creates {
 		pl.carried = true
-		if pl.p.ImageIdentity == "" {
+		if knownMissing(pl.st, pl.p.ImageIdentity) {
+			pl.imageErr, pl.imageMissing = pl.st.ImageError, true // not asked again
+			direct = append(direct, pl)
+		} else if pl.p.ImageIdentity == "" {
 			direct = append(direct, pl)
 		} else {
 			fetch = append(fetch, pl)
@@ -359,7 +399,7 @@ func (s *pictures) carry(runCtx context.Context, creates []*plan, batchSize int,
 		switch {
 		case errors.As(r.err, &problem):
 			s.count(r.res, false)
-			pl.imageErr = problem.Reason
+			pl.imageErr, pl.imageMissing = problem.Reason, problem.NoImage
 		case r.err != nil:
 			if fatal == nil {
 				fatal = r.err // quota, auth, cancellation: no more downloads; the products are still written
@@ -407,13 +447,14 @@ func (s *pictures) carriedWritten(pl *plan, l *ledger) {
 	st := l.current(pl)
 	switch {
 	case pl.image != nil:
-		st.ImageID, st.ImageMD5, st.ImageError, st.ImageCleared = pl.p.ImageIdentity, pl.image.MD5, "", false
+		st.ImageID, st.ImageMD5, st.ImageCleared = pl.p.ImageIdentity, pl.image.MD5, false
+		clearImageError(&st)
 		l.put(st)
 		n := int64(len(pl.image.Data))
 		pl.image = nil
 		s.report.counts(func(c *zv1.Counts) { c.ImageBytesSent += n })
 	case pl.imageErr != "":
-		s.failed(imageJob{pl: pl, identity: pl.p.ImageIdentity}, pl.imageErr, l)
+		s.failed(imageJob{pl: pl, identity: pl.p.ImageIdentity}, pl.imageErr, pl.imageMissing, l)
 	}
 	s.report.done([]*plan{pl}, 0)
 }

@@ -16,9 +16,10 @@ type mapStage struct {
 
 // mapFailure is an item that cannot become a product.
 type mapFailure struct {
-	st   store.ItemState
-	name string
-	err  error
+	st       store.ItemState
+	name     string
+	err      error
+	inputSum string
 }
 
 // itemWarnings are an item's mapping notices.
@@ -27,7 +28,8 @@ type itemWarnings struct {
 	ws     []mapping.Warning
 }
 
-func (m mapStage) run(items []zoho.Item, states map[string]store.ItemState) (plans []*plan, failed []mapFailure, warns []itemWarnings) {
+// run maps the items; sums are their mapping.InputSum, kept on the plans.
+func (m mapStage) run(items []zoho.Item, states map[string]store.ItemState, sums map[string]string) (plans []*plan, failed []mapFailure, warns []itemWarnings) {
 	for _, it := range items {
 		st, tracked := states[it.ID]
 		st.ZohoID = it.ID
@@ -36,10 +38,10 @@ func (m mapStage) run(items []zoho.Item, states map[string]store.ItemState) (pla
 			warns = append(warns, itemWarnings{it.ID, ws})
 		}
 		if err != nil {
-			failed = append(failed, mapFailure{st: st, name: it.Name(), err: err})
+			failed = append(failed, mapFailure{st: st, name: it.Name(), err: err, inputSum: sums[it.ID]})
 			continue
 		}
-		plans = append(plans, &plan{p: p, st: st, tracked: tracked && st.OdooID != 0, odooID: st.OdooID})
+		plans = append(plans, &plan{p: p, st: st, tracked: tracked && st.OdooID != 0, odooID: st.OdooID, inputSum: sums[it.ID]})
 	}
 	return plans, failed, warns
 }

@@ -23,7 +23,7 @@ func TestMapStagePairsProductsWithStateAndSetsFailuresApart(t *testing.T) {
 		item("3", map[string]any{"name": "Grout"}),
 	}
 	states := map[string]store.ItemState{"1": {OdooID: 5}, "3": {State: store.StateFailed}} // 3 failed before it was ever written
-	plans, failed, warns := mapStage{mapper: mp}.run(items, states)
+	plans, failed, warns := mapStage{mapper: mp}.run(items, states, nil)
 	if len(plans) != 2 || plans[0].p.ZohoID != "1" || !plans[0].tracked || plans[0].odooID != 5 || plans[1].tracked {
 		t.Fatalf("plans %+v", plans)
 	}

@@ -45,6 +45,7 @@ type syncRun struct {
 	stock    *stocker // nil when stock sync is off, or this Odoo has no stock app
 
 	imageFetcher ImageFetcher
+	connected    bool            // Odoo is open and the Odoo-side stages are built (connect)
 	drySeen      map[string]bool // a dry run records nothing, so it remembers what it listed
 	ids          []string        // the items a webhook run reads by id
 }
@@ -55,8 +56,14 @@ func (s *syncRun) run(ctx context.Context) (err error) {
 	if nr, ok := s.zoho.(interface{ NewRun() }); ok {
 		nr.NewRun()
 	}
-	if err := s.connect(ctx); err != nil {
-		return err
+	// Odoo is opened only when a page has something to write or compare
+	// (handlePage), or up front when the run needs it whatever Zoho says (stock).
+	s.read = reader{zoho: s.zoho, src: zoho.Source(s.cfg.Zoho.ItemSource), before: s.quota.listPage}
+	s.archiver = &archiver{odoo: s.odoo, store: s.store, dry: s.dry, now: s.now, report: s.report, log: s.log}
+	if s.kind == zv1.RunKind_RUN_KIND_STOCK || s.cfg.Mapping.Options.Stock.Enabled {
+		if err := s.connect(ctx); err != nil {
+			return err
+		}
 	}
 	s.report.phase(zv1.Phase_PHASE_SYNCING)
 	listed, err := s.syncItems(ctx)
@@ -73,8 +80,12 @@ func (s *syncRun) run(ctx context.Context) (err error) {
 	return nil
 }
 
-// connect logs in to Odoo and builds the stages for its dialect.
+// connect logs in to Odoo, checks the mapping against its fields and builds
+// the stages for its dialect; once a run: later calls do nothing.
 func (s *syncRun) connect(ctx context.Context) error {
+	if s.connected {
+		return nil
+	}
 	opts := s.cfg.Mapping.Options
 	mapped := make([]string, len(s.cfg.Mapping.Fields))
 	for i, fm := range s.cfg.Mapping.Fields {
@@ -99,11 +110,10 @@ func (s *syncRun) connect(ctx context.Context) error {
 	}
 	s.lookup = &lookup{odoo: s.odoo, linked: s.store.LinkedOdooIDs, want: want, sku: opts.MatchBySKU, name: opts.MatchByName, warn: s.report.warn, log: s.log}
 	s.writer = &writer{odoo: s.odoo, batchSize: opts.BatchSize, warn: s.report.warn, log: s.log}
-	s.archiver = &archiver{odoo: s.odoo, store: s.store, dry: s.dry, now: s.now, report: s.report, log: s.log}
-	s.read = reader{zoho: s.zoho, src: zoho.Source(s.cfg.Zoho.ItemSource), before: s.quota.listPage}
 	if err := s.connectStock(ctx, schema.Dialect); err != nil {
 		return err
 	}
+	s.connected = true
 	s.log.Info("connected", "odoo_version", schema.Version.Full, "type_field", schema.Dialect.TypeField, "source", s.read.src)
 	return nil
 }
@@ -241,6 +251,11 @@ func (s *syncRun) forgetGone(ctx context.Context, ids []string) error {
 		}
 		s.report.done(nil, 1)
 	}
+	if len(toArchive) > 0 {
+		if err := s.connect(ctx); err != nil {
+			return err
+		}
+	}
 	return s.archiver.archive(ctx, toArchive, "no longer exists in Zoho")
 }
 
@@ -268,16 +283,6 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 		return err
 	}
 	l := newLedger(s.now())
-
-	// map
-	plans, unmapped, warns := s.mapItems.run(items, states)
-	for _, w := range warns {
-		s.report.warnings(w.ws, w.zohoID)
-	}
-	for _, f := range unmapped {
-		st := l.failed(f.st, f.err.Error())
-		s.report.itemError(st.ZohoID, f.name, f.err.Error(), zv1.ItemStage_ITEM_STAGE_MAP, st.OdooID)
-	}
 	// commit: whatever happens below, record what was done.
 	defer func() {
 		if s.dry {
@@ -287,6 +292,28 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 			err = fmt.Errorf("cannot record progress in the data directory: %w", cerr)
 		}
 	}()
+
+	// unchanged input (smart syncs): items as last handled need neither the mapping nor Odoo
+	sums := inputSums(s.cfg.Mapping, items)
+	if items = s.skipUnchanged(items, states, sums, l); len(items) == 0 {
+		return nil
+	}
+	if err := s.connect(ctx); err != nil {
+		return err
+	}
+
+	// map
+	plans, unmapped, warns := s.mapItems.run(items, states, sums)
+	for _, w := range warns {
+		s.report.warnings(w.ws, w.zohoID)
+	}
+	for _, f := range unmapped {
+		reason := f.err.Error()
+		st := f.st
+		st.InputSum = f.inputSum
+		st = l.failed(st, reason)
+		s.report.itemError(st.ZohoID, f.name, reason, zv1.ItemStage_ITEM_STAGE_MAP, st.OdooID, sameFailure(f.st, reason, f.inputSum))
+	}
 	wctx := context.WithoutCancel(ctx) // a batch in flight finishes even when the run is cancelled
 
 	// lookup → plan
@@ -323,7 +350,7 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 			}
 			for _, pl := range failed {
 				l.writeFailed(pl)
-				s.report.itemError(pl.p.ZohoID, pl.p.Name, pl.failReason, zv1.ItemStage_ITEM_STAGE_WRITE, pl.odooID)
+				s.report.itemError(pl.p.ZohoID, pl.p.Name, pl.failReason, zv1.ItemStage_ITEM_STAGE_WRITE, pl.odooID, sameFailure(pl.st, pl.failReason, pl.inputSum))
 			}
 			s.report.done(failed, 0)
 			if s.pictures == nil {
@@ -416,6 +443,11 @@ func (s *syncRun) archiveGone(ctx context.Context, states []store.ItemState) err
 			s.log.Info("items the listing missed were found by id and synced", "count", len(items))
 			s.report.addTotal(int64(len(items)))
 			if err := s.handlePage(ctx, items); err != nil {
+				return err
+			}
+		}
+		if len(gone) > 0 {
+			if err := s.connect(ctx); err != nil {
 				return err
 			}
 		}

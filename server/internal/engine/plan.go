@@ -12,9 +12,10 @@ import (
 // later stages only read what earlier ones wrote.
 type plan struct {
 	// map: the product's values; the item's stored state.
-	p       mapping.Product
-	st      store.ItemState
-	tracked bool // the store links the item to a product
+	p        mapping.Product
+	st       store.ItemState
+	tracked  bool   // the store links the item to a product
+	inputSum string // mapping.InputSum of the item, recorded with its outcome
 
 	// lookup: the Odoo product the item is (or is matched to) and its record.
 	odooID   int64
@@ -34,6 +35,8 @@ type plan struct {
 	carried  bool
 	image    *images.Result // the picture, when it could be had
 	imageErr string         // why it could not go with the product (which is still written)
+	// imageMissing: imageErr is Zoho's final "no image" answer
+	imageMissing bool
 
 	// write: the outcome.
 	failReason string

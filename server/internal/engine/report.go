@@ -77,17 +77,22 @@ func countAction(c *zv1.Counts, a zv1.Action) {
 	}
 }
 
-func (r *reporter) itemError(zohoID, name, reason string, stage zv1.ItemStage, odooID int64) {
-	r.log.Warn("item failed", "zoho_item_id", zohoID, "stage", stage.String(), "reason", reason)
-	r.ar.addItemError(&zv1.ItemError{ZohoItemId: zohoID, Name: name, Reason: reason, Stage: stage, OdooId: odooID})
+// itemError publishes an item's failure; repeated says it failed the same
+// way, on the same input, on its previous run (a known failure, not a new one).
+func (r *reporter) itemError(zohoID, name, reason string, stage zv1.ItemStage, odooID int64, repeated bool) {
+	r.log.Warn("item failed", "zoho_item_id", zohoID, "stage", stage.String(), "reason", reason, "repeated", repeated)
+	r.ar.addItemError(&zv1.ItemError{ZohoItemId: zohoID, Name: name, Reason: reason, Stage: stage, OdooId: odooID, Repeated: repeated})
 }
 
 // imageError publishes an image problem: the product is fine, its image is not.
-func (r *reporter) imageError(zohoID, name, reason string, odooID int64) {
-	e := &zv1.ItemError{ZohoItemId: zohoID, Name: name, Reason: "image: " + reason, Stage: zv1.ItemStage_ITEM_STAGE_IMAGE, OdooId: odooID}
-	r.log.Warn("image failed", "zoho_item_id", zohoID, "reason", reason)
+func (r *reporter) imageError(zohoID, name, reason string, odooID int64, repeated bool) {
+	e := &zv1.ItemError{ZohoItemId: zohoID, Name: name, Reason: "image: " + reason, Stage: zv1.ItemStage_ITEM_STAGE_IMAGE, OdooId: odooID, Repeated: repeated}
+	r.log.Warn("image failed", "zoho_item_id", zohoID, "reason", reason, "repeated", repeated)
 	r.ar.emit(func(run *zv1.Run) {
 		run.Progress.Counts.ImagesFailed++
+		if repeated {
+			run.Progress.Counts.RepeatedFailures++
+		}
 		if len(run.ItemErrors) < maxRunItemErrors {
 			run.ItemErrors = append(run.ItemErrors, e)
 		}

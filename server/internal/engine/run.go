@@ -151,6 +151,9 @@ func (a *activeRun) finish(final *zv1.Run) {
 func (a *activeRun) addItemError(e *zv1.ItemError) {
 	a.emit(func(r *zv1.Run) {
 		r.Progress.Counts.Failed++
+		if e.Repeated {
+			r.Progress.Counts.RepeatedFailures++
+		}
 		if len(r.ItemErrors) < maxRunItemErrors {
 			r.ItemErrors = append(r.ItemErrors, e)
 		}

@@ -69,6 +69,11 @@ type Problem struct {
 	// Source is the Zoho source whose answer gave Reason, when a Fetcher
 	// reports it ("" from Check and for the cache).
 	Source zoho.Source
+	// NoImage: Zoho itself answered that the item has no picture (its code
+	// 1002). The answer is final for the item's current image fields: asking
+	// again, or asking the other product, costs a call for the same answer
+	// (docs/zoho.md#item-images).
+	NoImage bool
 }
 
 func (p *Problem) Error() string { return p.Reason }

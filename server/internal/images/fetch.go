@@ -54,9 +54,13 @@ const (
 )
 
 // Fetch returns the checked image, or:
-//   - a *Problem for anything about this item's image. The next source is
-//     tried after a 404 / "Attachment not found", a check failure and a
-//     non-fatal download error (one that outlasted the client's retries);
+//   - a *Problem for anything about this item's image. Zoho's own "no image"
+//     answer (code 1002, HTTP 404 or 400) is final: the next source is not
+//     asked, and the Problem has NoImage set unless an earlier source gave a
+//     better reason (see below). The next source is tried after
+//     a bare 404 or "Attachment not found" without that code, a check
+//     failure and a non-fatal download error (one that outlasted the client's
+//     retries);
 //     when all fail, the Problem gives the most useful reason: a check failure
 //     beats a download failure, which beats "Zoho has no image for this
 //     item" (404 on every source).
@@ -83,6 +87,7 @@ func (f *Fetcher) Fetch(ctx context.Context, itemID, identity string) (Result, e
 	var res Result
 	var best *Problem
 	bestRank := 0
+	final := false // Zoho said, with its code, that the item has no picture
 	note := func(rank int, src zoho.Source, reason string) {
 		if rank > bestRank {
 			best, bestRank = &Problem{Reason: reason, Source: src}, rank
@@ -98,10 +103,17 @@ func (f *Fetcher) Fetch(ctx context.Context, itemID, identity string) (Result, e
 			switch {
 			case runFatal(err):
 				return res, err
+			case finalNoImage(err):
+				// Books and Inventory serve one catalogue: the other would say the same.
+				note(rankNotFound, src, reasonNoImage)
+				final = true
 			case noImage(err):
 				note(rankNotFound, src, reasonNoImage)
 			default:
 				note(rankDownload, src, "download failed: "+err.Error())
+			}
+			if final {
+				break
 			}
 			continue
 		}
@@ -126,6 +138,7 @@ func (f *Fetcher) Fetch(ctx context.Context, itemID, identity string) (Result, e
 	if best == nil {
 		best = &Problem{Reason: "no Zoho source is configured for images"}
 	}
+	best.NoImage = final && bestRank == rankNotFound // nothing better was heard: Zoho has none
 	return res, best
 }
 
@@ -142,6 +155,19 @@ func runFatal(err error) bool {
 	// retry on the next run, not the run: list calls keep their own retries.
 	return zoho.Fatal(err) && !zoho.IsKind(err, zoho.KindTransient) && !zoho.IsKind(err, zoho.KindRateLimited)
 }
+
+// finalNoImage reports whether the answer is Zoho's own "no image" for the
+// item, carrying its code 1002 (Books answers HTTP 404, Inventory also 400;
+// docs/zoho.md#item-images), rather than a bare 404 that may only say the
+// product does not serve the endpoint.
+func finalNoImage(err error) bool {
+	var ze *zoho.Error
+	return errors.As(err, &ze) && ze.Code == codeNoRecord && noImage(err)
+}
+
+// codeNoRecord is Zoho's code for "record does not exist", sent for an item
+// without a picture (docs/zoho.md#item-images).
+const codeNoRecord = 1002
 
 // noImage reports whether Zoho said the item has no image: a 404 (code 1002
 // "Attachment not found"), or the 400 with that message one report describes

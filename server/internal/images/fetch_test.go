@@ -110,18 +110,17 @@ func TestFetchInventoryFirst(t *testing.T) {
 	}
 }
 
-func TestFetchFallsBackToBooksOn404(t *testing.T) {
+// Zoho's own "no image" answer (code 1002) from Inventory is final: Books
+// shares the catalogue and is not asked for the same answer.
+func TestFetchNoImageIsFinal(t *testing.T) {
 	e := newEnv(t, noInventoryImage{http.DefaultTransport})
 	f := NewFetcher(e.client, bothSources, nil, testLimits)
-	res, err := f.Fetch(context.Background(), e.itemID, e.ident)
-	if err != nil {
-		t.Fatal(err)
+	_, err := f.Fetch(context.Background(), e.itemID, e.ident)
+	if p := wantProblem(t, err, "Zoho has no image for this item"); !p.NoImage || p.Source != zoho.Inventory {
+		t.Fatalf("problem %+v, want NoImage from inventory", p)
 	}
-	if res.Source != zoho.Books || !bytes.Equal(res.Data, e.image) {
-		t.Fatalf("source %q, %d bytes", res.Source, len(res.Data))
-	}
-	if inv, books := e.imageCalls(invImagePath), e.imageCalls(booksImagePath); inv != 1 || books != 1 {
-		t.Fatalf("image calls: inventory %d, books %d; want 1, 1", inv, books)
+	if inv, books := e.imageCalls(invImagePath), e.imageCalls(booksImagePath); inv != 1 || books != 0 {
+		t.Fatalf("image calls: inventory %d, books %d; want 1, 0", inv, books)
 	}
 }
 
@@ -130,9 +129,11 @@ func TestFetchNoImageAnywhere(t *testing.T) {
 	e.em.ClearImage(e.itemID)
 	f := NewFetcher(e.client, bothSources, nil, testLimits)
 	_, err := f.Fetch(context.Background(), e.itemID, "")
-	wantProblem(t, err, "Zoho has no image for this item")
-	if got := e.em.Stats().ImageCalls; got != 2 {
-		t.Fatalf("%d image calls, want 2", got)
+	if p := wantProblem(t, err, "Zoho has no image for this item"); !p.NoImage {
+		t.Fatalf("problem %+v, want NoImage", p)
+	}
+	if got := e.em.Stats().ImageCalls; got != 1 {
+		t.Fatalf("%d image calls, want 1 (the first answer is final)", got)
 	}
 }
 
@@ -310,6 +311,8 @@ func (s *scripted) DownloadImage(ctx context.Context, src zoho.Source, itemID st
 func TestFetchReasonRanking(t *testing.T) {
 	good := pngBytes(t, 4, 4)
 	notFound := answer{err: &zoho.Error{Kind: zoho.KindNotFound, HTTPStatus: 404, Code: 1002, Msg: "not found in Zoho: Attachment not found"}}
+	bare404 := answer{err: &zoho.Error{Kind: zoho.KindNotFound, HTTPStatus: 404, Msg: "not found in Zoho: "}}
+	inventory1002 := answer{err: &zoho.Error{Kind: zoho.KindNotFound, HTTPStatus: 400, Code: 1002, Msg: "not found in Zoho: Attachment not found"}}
 	attachment400 := answer{err: &zoho.Error{Kind: zoho.KindBadRequest, HTTPStatus: 400, Code: 1, Msg: "Zoho rejected the request: HTTP 400, code 1: Attachment not found"}}
 	transient := answer{err: &zoho.Error{Kind: zoho.KindTransient, HTTPStatus: 502, Msg: "Zoho failed with HTTP 502"}}
 	html := answer{img: zoho.Image{ContentType: "text/html", Data: []byte(htmlPage)}}
@@ -321,21 +324,29 @@ func TestFetchReasonRanking(t *testing.T) {
 		reason  string
 		source  zoho.Source
 		bytes   int64
+		calls   int
+		noImage bool
 	}{
 		{"check failure beats 404", map[zoho.Source]answer{zoho.Inventory: html, zoho.Books: notFound},
-			testLimits, "not an image: Zoho sent text/html", zoho.Inventory, int64(len(htmlPage))},
-		{"404 then check failure", map[zoho.Source]answer{zoho.Inventory: notFound, zoho.Books: truncated},
-			testLimits, "truncated PNG (the file ends before its IEND chunk)", zoho.Books, int64(len(truncated.img.Data))},
-		{"download failure beats 404", map[zoho.Source]answer{zoho.Inventory: notFound, zoho.Books: transient},
-			testLimits, "download failed: Zoho failed with HTTP 502", zoho.Books, 0},
+			testLimits, "not an image: Zoho sent text/html", zoho.Inventory, int64(len(htmlPage)), 2, false},
+		{"bare 404 then check failure", map[zoho.Source]answer{zoho.Inventory: bare404, zoho.Books: truncated},
+			testLimits, "truncated PNG (the file ends before its IEND chunk)", zoho.Books, int64(len(truncated.img.Data)), 2, false},
+		{"download failure beats bare 404", map[zoho.Source]answer{zoho.Inventory: bare404, zoho.Books: transient},
+			testLimits, "download failed: Zoho failed with HTTP 502", zoho.Books, 0, 2, false},
 		{"check failure beats download failure", map[zoho.Source]answer{zoho.Inventory: transient, zoho.Books: html},
-			testLimits, "not an image: Zoho sent text/html", zoho.Books, int64(len(htmlPage))},
+			testLimits, "not an image: Zoho sent text/html", zoho.Books, int64(len(htmlPage)), 2, false},
 		{"400 attachment not found is no image", map[zoho.Source]answer{zoho.Inventory: attachment400, zoho.Books: notFound},
-			testLimits, "Zoho has no image for this item", zoho.Inventory, 0},
+			testLimits, "Zoho has no image for this item", zoho.Inventory, 0, 2, true},
 		{"first of equal reasons", map[zoho.Source]answer{zoho.Inventory: html, zoho.Books: truncated},
-			testLimits, "not an image: Zoho sent text/html", zoho.Inventory, int64(len(htmlPage) + len(truncated.img.Data))},
-		{"too large everywhere", map[zoho.Source]answer{zoho.Inventory: {img: zoho.Image{ContentType: "image/png", Data: good}}, zoho.Books: notFound},
-			Limits{MaxBytes: 10}, fmt.Sprintf("too large: %d bytes (limit 10 bytes)", len(good)), zoho.Inventory, int64(len(good))},
+			testLimits, "not an image: Zoho sent text/html", zoho.Inventory, int64(len(htmlPage) + len(truncated.img.Data)), 2, false},
+		{"too large, then no image", map[zoho.Source]answer{zoho.Inventory: {img: zoho.Image{ContentType: "image/png", Data: good}}, zoho.Books: notFound},
+			Limits{MaxBytes: 10}, fmt.Sprintf("too large: %d bytes (limit 10 bytes)", len(good)), zoho.Inventory, int64(len(good)), 2, false},
+		{"inventory 400 code 1002 is final", map[zoho.Source]answer{zoho.Inventory: inventory1002, zoho.Books: {img: zoho.Image{ContentType: "image/png", Data: good}}},
+			testLimits, "Zoho has no image for this item", zoho.Inventory, 0, 1, true},
+		{"books 404 code 1002 is final", map[zoho.Source]answer{zoho.Inventory: notFound},
+			testLimits, "Zoho has no image for this item", zoho.Inventory, 0, 1, true},
+		{"bare 404 asks the other product", map[zoho.Source]answer{zoho.Inventory: bare404, zoho.Books: bare404},
+			testLimits, "Zoho has no image for this item", zoho.Inventory, 0, 2, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -346,11 +357,14 @@ func TestFetchReasonRanking(t *testing.T) {
 			if p.Source != tt.source {
 				t.Errorf("source %q, want %q", p.Source, tt.source)
 			}
+			if p.NoImage != tt.noImage {
+				t.Errorf("NoImage %v, want %v", p.NoImage, tt.noImage)
+			}
 			if res.BytesDownloaded != tt.bytes {
 				t.Errorf("BytesDownloaded %d, want %d", res.BytesDownloaded, tt.bytes)
 			}
-			if len(d.calls) != 2 {
-				t.Errorf("calls %v, want both sources", d.calls)
+			if len(d.calls) != tt.calls {
+				t.Errorf("calls %v, want %d", d.calls, tt.calls)
 			}
 		})
 	}

@@ -289,18 +289,18 @@ func (s *Scheduler) finished(r *zv1.Run) {
 	var escalation string
 	if r.Trigger == zv1.RunTrigger_RUN_TRIGGER_SCHEDULE {
 		switch {
-		case ok:
-			s.state.ConsecutiveFailures = 0
-		case r.State == zv1.RunState_RUN_STATE_FAILED:
+		case countsAsFailure(r):
 			s.state.ConsecutiveFailures++
 			if s.cfg.Enabled && s.state.ConsecutiveFailures >= s.cfg.MaxConsecutiveErrors {
 				s.cfg.Enabled = false
-				s.state.DisabledReason = fmt.Sprintf("disabled after %d failed scheduled runs in a row; last error: %s", s.state.ConsecutiveFailures, r.GetError())
+				s.state.DisabledReason = fmt.Sprintf("disabled after %d failed scheduled runs in a row; last error: %s", s.state.ConsecutiveFailures, lastError(r))
 				escalation = s.state.DisabledReason
 				if err := config.SaveSchedule(s.configDir, s.cfg); err != nil {
 					s.log.Error("cannot save sync_schedule.json", "error", err)
 				}
 			}
+		case ok:
+			s.state.ConsecutiveFailures = 0
 		}
 	}
 	s.saveLocked()
@@ -333,6 +333,32 @@ func (st *State) Finished(r *zv1.Run) {
 }
 
 // succeeded is a run that reached its end, with or without failed items.
+// countsAsFailure says whether a finished run counts towards the auto-disable:
+// it failed, or it ended PARTIAL with new item failures. Failures that only
+// repeat the items' failures of their previous run (Counts.repeated_failures:
+// the same error on the same unchanged input or picture) are known, and a run
+// stopped at the quota reserve failed nothing.
+func countsAsFailure(r *zv1.Run) bool {
+	if r.State == zv1.RunState_RUN_STATE_FAILED {
+		return true
+	}
+	return r.State == zv1.RunState_RUN_STATE_PARTIAL && newFailures(r) > 0
+}
+
+// newFailures is the run's item errors that are not repeated ones.
+func newFailures(r *zv1.Run) int64 {
+	c := r.GetProgress().GetCounts()
+	return c.GetFailed() + c.GetImagesFailed() - c.GetRepeatedFailures()
+}
+
+// lastError describes why the run counted as failed.
+func lastError(r *zv1.Run) string {
+	if r.GetError() != "" {
+		return r.GetError()
+	}
+	return fmt.Sprintf("%d new item failures (see the run's item errors)", newFailures(r))
+}
+
 func succeeded(r *zv1.Run) bool {
 	return r.State == zv1.RunState_RUN_STATE_SUCCEEDED || r.State == zv1.RunState_RUN_STATE_PARTIAL
 }

@@ -459,3 +459,80 @@ func TestCancelledScheduledRunsDoNotCountTowardAutoDisable(t *testing.T) {
 		t.Fatalf("after 3 cancelled runs: %+v", cur)
 	}
 }
+
+// Only runs with new failures count towards the auto-disable: a FAILED run,
+// or a PARTIAL one with item errors that are not all repeated ones. A run
+// whose failures only repeat known ones (Counts.repeated_failures), or that
+// stopped at the quota reserve, resets the count like a success.
+func TestOnlyNewFailuresCountTowardAutoDisable(t *testing.T) {
+	partial := func(failed, imagesFailed, repeated int64) func(*zv1.Run) {
+		return func(r *zv1.Run) {
+			r.Progress.Counts.Failed, r.Progress.Counts.ImagesFailed, r.Progress.Counts.RepeatedFailures = failed, imagesFailed, repeated
+		}
+	}
+	type end struct {
+		state zv1.RunState
+		edit  func(*zv1.Run)
+	}
+	tests := []struct {
+		name     string
+		runs     []end
+		failures int32
+		disabled bool
+	}{
+		{"repeated picture failures only", []end{
+			{zv1.RunState_RUN_STATE_PARTIAL, partial(0, 5, 0)}, // new the first time
+			{zv1.RunState_RUN_STATE_PARTIAL, partial(0, 5, 5)},
+			{zv1.RunState_RUN_STATE_PARTIAL, partial(0, 5, 5)},
+			{zv1.RunState_RUN_STATE_PARTIAL, partial(0, 5, 5)},
+		}, 0, false},
+		{"new item failures every run", []end{
+			{zv1.RunState_RUN_STATE_PARTIAL, partial(1, 0, 0)},
+			{zv1.RunState_RUN_STATE_PARTIAL, partial(2, 3, 4)}, // one of the five is new
+			{zv1.RunState_RUN_STATE_PARTIAL, partial(0, 1, 0)},
+		}, 3, true},
+		{"failed, then only repeated, then failed", []end{
+			{zv1.RunState_RUN_STATE_FAILED, nil},
+			{zv1.RunState_RUN_STATE_FAILED, nil},
+			{zv1.RunState_RUN_STATE_PARTIAL, partial(2, 1, 3)},
+			{zv1.RunState_RUN_STATE_FAILED, nil},
+		}, 1, false},
+		{"quota reserve", []end{
+			{zv1.RunState_RUN_STATE_PARTIAL, func(r *zv1.Run) { r.ErrorReason = zv1.ErrorReason_ERROR_REASON_QUOTA_RESERVE }},
+			{zv1.RunState_RUN_STATE_PARTIAL, func(r *zv1.Run) { r.ErrorReason = zv1.ErrorReason_ERROR_REASON_QUOTA_RESERVE }},
+			{zv1.RunState_RUN_STATE_PARTIAL, func(r *zv1.Run) { r.ErrorReason = zv1.ErrorReason_ERROR_REASON_QUOTA_RESERVE }},
+		}, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := defaults()
+			cfg.MaxConsecutiveErrors = 3
+			h := newHarness(t, cfg)
+			started := func() { // full first, then smart once a full sync has ended
+				t.Helper()
+				select {
+				case <-h.eng.started:
+				case <-time.After(5 * time.Second):
+					t.Fatalf("at %s no run started", h.clock.Now().Sub(t0))
+				}
+			}
+			for _, e := range tt.runs {
+				started()
+				h.eng.finishWith(e.state, e.edit)
+				h.advance(4 * time.Hour)
+			}
+			if tt.disabled {
+				h.expectNoStart()
+			} else {
+				started()
+			}
+			cur := h.sched.Current()
+			if cur.ConsecutiveFailures != tt.failures || cur.Enabled == tt.disabled {
+				t.Fatalf("failures %d enabled %v (reason %q), want %d enabled %v", cur.ConsecutiveFailures, cur.Enabled, cur.DisabledReason, tt.failures, !tt.disabled)
+			}
+			if tt.disabled && !strings.Contains(cur.DisabledReason, "1 new item failures") {
+				t.Fatalf("disabled reason %q", cur.DisabledReason)
+			}
+		})
+	}
+}

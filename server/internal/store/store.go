@@ -66,6 +66,15 @@ type ItemState struct {
 	ImageError   string         `json:"image_error,omitempty"`
 	ImageCleared bool           `json:"image_cleared,omitempty"`
 	ZohoModified time.Time      `json:"zoho_modified,omitzero"`
+	// InputSum fingerprints the item's mapped input (mapping.InputSum) when it
+	// was last handled: written, found unchanged, or failed. An unchanged sum
+	// lets a smart sync skip the item without asking Odoo.
+	InputSum string `json:"input_sum,omitempty"`
+	// ImageErrorID is the image identity ImageError is about.
+	ImageErrorID string `json:"image_error_id,omitempty"`
+	// ImageMissing: ImageError is Zoho's final "no image" (code 1002) for
+	// ImageErrorID, not asked again while the item's image fields are the same.
+	ImageMissing bool `json:"image_missing,omitempty"`
 }
 
 // Store is the Badger database.

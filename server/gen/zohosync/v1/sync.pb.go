@@ -575,9 +575,14 @@ type Counts struct {
 	StockUnchanged int64 `protobuf:"varint,98,opt,name=stock_unchanged,json=stockUnchanged,proto3" json:"stock_unchanged,omitempty"`
 	// Products whose stock was not synced: tracked by lot or serial number in
 	// Odoo, not storable, or refused by Odoo (each has a warning).
-	StockSkipped  int64 `protobuf:"varint,99,opt,name=stock_skipped,json=stockSkipped,proto3" json:"stock_skipped,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	StockSkipped int64 `protobuf:"varint,99,opt,name=stock_skipped,json=stockSkipped,proto3" json:"stock_skipped,omitempty"`
+	// Of the item errors (failed and images_failed), those that repeat the
+	// item's failure of its previous run: the same error on the same unchanged
+	// input or picture. Only the others are new; the scheduler's auto-disable
+	// counts a run only for new failures.
+	RepeatedFailures int64 `protobuf:"varint,60,opt,name=repeated_failures,json=repeatedFailures,proto3" json:"repeated_failures,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Counts) Reset() {
@@ -715,6 +720,13 @@ func (x *Counts) GetStockSkipped() int64 {
 	return 0
 }
 
+func (x *Counts) GetRepeatedFailures() int64 {
+	if x != nil {
+		return x.RepeatedFailures
+	}
+	return 0
+}
+
 // Progress is a run's position after an event.
 type Progress struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -828,7 +840,12 @@ type ItemError struct {
 	// Where it happened.
 	Stage ItemStage `protobuf:"varint,4,opt,name=stage,proto3,enum=zohosync.v1.ItemStage" json:"stage,omitempty"`
 	// Odoo product id, when the product exists.
-	OdooId        int64 `protobuf:"varint,5,opt,name=odoo_id,json=odooId,proto3" json:"odoo_id,omitempty"`
+	OdooId int64 `protobuf:"varint,5,opt,name=odoo_id,json=odooId,proto3" json:"odoo_id,omitempty"`
+	// The item failed the same way on its previous run (the same error, its
+	// input or picture unchanged): a known failure, not a new one. A picture
+	// Zoho said it does not have is not asked for again until the item's image
+	// fields change, so repeating it costs no call.
+	Repeated      bool `protobuf:"varint,60,opt,name=repeated,proto3" json:"repeated,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -896,6 +913,13 @@ func (x *ItemError) GetOdooId() int64 {
 		return x.OdooId
 	}
 	return 0
+}
+
+func (x *ItemError) GetRepeated() bool {
+	if x != nil {
+		return x.Repeated
+	}
+	return false
 }
 
 // FieldChange is one field of a planned write, shown as text.
@@ -2623,7 +2647,7 @@ var File_zohosync_v1_sync_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\n" +
-	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18zohosync/v1/errors.proto\"\x9b\x04\n" +
+	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18zohosync/v1/errors.proto\"\xc8\x04\n" +
 	"\x06Counts\x12\x12\n" +
 	"\x04seen\x18\x01 \x01(\x03R\x04seen\x12\x18\n" +
 	"\acreated\x18\x02 \x01(\x03R\acreated\x12\x18\n" +
@@ -2640,7 +2664,8 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x10image_bytes_sent\x18\f \x01(\x03R\x0eimageBytesSent\x12%\n" +
 	"\x0estock_adjusted\x18a \x01(\x03R\rstockAdjusted\x12'\n" +
 	"\x0fstock_unchanged\x18b \x01(\x03R\x0estockUnchanged\x12#\n" +
-	"\rstock_skipped\x18c \x01(\x03R\fstockSkipped\"\xf3\x01\n" +
+	"\rstock_skipped\x18c \x01(\x03R\fstockSkipped\x12+\n" +
+	"\x11repeated_failures\x18< \x01(\x03R\x10repeatedFailures\"\xf3\x01\n" +
 	"\bProgress\x12(\n" +
 	"\x05phase\x18\x01 \x01(\x0e2\x12.zohosync.v1.PhaseR\x05phase\x12\x14\n" +
 	"\x05total\x18\x02 \x01(\x03R\x05total\x12\x12\n" +
@@ -2650,14 +2675,15 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\n" +
 	"zoho_calls\x18\x06 \x01(\x03R\tzohoCalls\x12\x1d\n" +
 	"\n" +
-	"odoo_calls\x18\a \x01(\x03R\todooCalls\"\xa0\x01\n" +
+	"odoo_calls\x18\a \x01(\x03R\todooCalls\"\xbc\x01\n" +
 	"\tItemError\x12 \n" +
 	"\fzoho_item_id\x18\x01 \x01(\tR\n" +
 	"zohoItemId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12,\n" +
 	"\x05stage\x18\x04 \x01(\x0e2\x16.zohosync.v1.ItemStageR\x05stage\x12\x17\n" +
-	"\aodoo_id\x18\x05 \x01(\x03R\x06odooId\"]\n" +
+	"\aodoo_id\x18\x05 \x01(\x03R\x06odooId\x12\x1a\n" +
+	"\brepeated\x18< \x01(\bR\brepeated\"]\n" +
 	"\vFieldChange\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x1b\n" +
 	"\told_value\x18\x02 \x01(\tR\boldValue\x12\x1b\n" +

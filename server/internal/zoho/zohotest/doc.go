@@ -90,7 +90,9 @@
 //   - Item "does not exist" wording: "Item does not exist." with HTTP 404.
 //     An item without an image answers HTTP 404 {"code":1002,"message":
 //     "Attachment not found"}; so does a document_id query parameter that is
-//     neither the item's image_document_id nor its image_id.
+//     neither the item's image_document_id nor its image_id. BreakImage
+//     makes an item that lists a picture answer "no image" (code 1002) from
+//     Books with HTTP 404 and from Inventory with HTTP 400.
 //   - /itemdetails: unknown ids are silently skipped; no maximum number of ids
 //     is enforced; a missing item_ids is 400 code 2.
 //   - Changing an item's image (SetImage/ClearImage) does not bump

@@ -76,6 +76,7 @@ func (s *Server) SetImage(id, contentType string, data []byte) {
 	if !ok {
 		return
 	}
+	delete(s.brokenImages, id)
 	if ci, had := s.custom[id]; had && ci.contentType == contentType && bytes.Equal(ci.data, data) && old.HasImage() {
 		return
 	}
@@ -92,6 +93,18 @@ func (s *Server) SetImage(id, contentType string, data []byte) {
 	s.storeLocked(it)
 }
 
+// BreakImage makes an item list a picture that Zoho cannot serve: its image
+// fields stay, and /items/{id}/image answers "no image" with code 1002 (Books
+// HTTP 404, Inventory HTTP 400; docs/zoho.md#item-images). SetImage and
+// ClearImage mend it. Unknown ids are ignored.
+func (s *Server) BreakImage(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if it, ok := s.items[id]; ok && it.HasImage() {
+		s.brokenImages[id] = true
+	}
+}
+
 // ClearImage removes an item's image (its image fields become empty and the
 // image endpoint answers 404). Unknown ids are ignored.
 func (s *Server) ClearImage(id string) {
@@ -102,6 +115,7 @@ func (s *Server) ClearImage(id string) {
 		return
 	}
 	delete(s.custom, id)
+	delete(s.brokenImages, id)
 	if !old.HasImage() {
 		return
 	}

@@ -526,7 +526,7 @@ func (s *Server) serveComposites(w http.ResponseWriter, r *http.Request) {
 
 // ---- images ----
 
-func (s *Server) serveItemImage(w http.ResponseWriter, r *http.Request, id string) {
+func (s *Server) serveItemImage(w http.ResponseWriter, r *http.Request, p product, id string) {
 	s.mu.Lock()
 	it, ok := s.items[id]
 	var ci customImage
@@ -534,10 +534,20 @@ func (s *Server) serveItemImage(w http.ResponseWriter, r *http.Request, id strin
 	if ok {
 		ci, hasCustom = s.custom[id]
 	}
+	broken := s.brokenImages[id]
 	size := s.seedImageSize
 	s.mu.Unlock()
 	if !ok {
 		writeError(w, http.StatusNotFound, 1002, MsgItemNotFound)
+		return
+	}
+	if broken {
+		// the item lists a picture Zoho cannot serve (BreakImage)
+		status := http.StatusNotFound
+		if p == inventory {
+			status = http.StatusBadRequest
+		}
+		writeError(w, status, 1002, MsgNoImage)
 		return
 	}
 	s.writeImage(w, r, it, ci, hasCustom, size)

@@ -168,6 +168,7 @@ type Server struct {
 	// items
 	items         map[string]*Item // never mutated after insertion: replaced
 	custom        map[string]customImage
+	brokenImages  map[string]bool // BreakImage: listed, never served
 	idx           *index
 	lastID        uint64
 	lmtInclusive  bool
@@ -210,22 +211,23 @@ func NewServer(opts Options) *Server {
 		panic(fmt.Sprintf("zohotest: failed to listen on loopback: %v", err))
 	}
 	s := &Server{
-		URL:         "http://" + ln.Addr().String(),
-		opts:        opts,
-		now:         opts.Now,
-		loc:         OrgLocation,
-		listener:    ln,
-		closing:     make(chan struct{}),
-		images:      newImageCache(64 << 20),
-		perMinute:   opts.PerMinuteLimit,
-		daily:       opts.DailyLimit,
-		concurrency: opts.ConcurrencyLimit,
-		latency:     opts.Latency,
-		tokens:      map[string]time.Time{},
-		items:       map[string]*Item{},
-		custom:      map[string]customImage{},
-		lastID:      idBase + 1_000_000,
-		stats:       Stats{ByPath: map[string]int{}},
+		URL:          "http://" + ln.Addr().String(),
+		opts:         opts,
+		now:          opts.Now,
+		loc:          OrgLocation,
+		listener:     ln,
+		closing:      make(chan struct{}),
+		images:       newImageCache(64 << 20),
+		perMinute:    opts.PerMinuteLimit,
+		daily:        opts.DailyLimit,
+		concurrency:  opts.ConcurrencyLimit,
+		latency:      opts.Latency,
+		tokens:       map[string]time.Time{},
+		items:        map[string]*Item{},
+		custom:       map[string]customImage{},
+		brokenImages: map[string]bool{},
+		lastID:       idBase + 1_000_000,
+		stats:        Stats{ByPath: map[string]int{}},
 	}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: time.Minute}
 	go s.srv.Serve(ln)
@@ -534,7 +536,7 @@ func (s *Server) serveAPINormal(w http.ResponseWriter, r *http.Request, p produc
 	case rItemDetails:
 		s.serveItemDetails(w, r, p)
 	case rItemImage:
-		s.serveItemImage(w, r, rt.id)
+		s.serveItemImage(w, r, p, rt.id)
 	case rGroups:
 		s.serveGroups(w, r)
 	case rGroup:

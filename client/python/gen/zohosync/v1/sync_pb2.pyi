@@ -64,7 +64,7 @@ class CancelRunResponse(_message.Message):
     def __init__(self, run: _Optional[_Union[Run, _Mapping]] = ...) -> None: ...
 
 class Counts(_message.Message):
-    __slots__ = ["archived", "created", "failed", "image_bytes_downloaded", "image_bytes_sent", "images_cleared", "images_downloaded", "images_failed", "images_unchanged", "seen", "stock_adjusted", "stock_skipped", "stock_unchanged", "unchanged", "updated"]
+    __slots__ = ["archived", "created", "failed", "image_bytes_downloaded", "image_bytes_sent", "images_cleared", "images_downloaded", "images_failed", "images_unchanged", "repeated_failures", "seen", "stock_adjusted", "stock_skipped", "stock_unchanged", "unchanged", "updated"]
     ARCHIVED_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     FAILED_FIELD_NUMBER: _ClassVar[int]
@@ -74,6 +74,7 @@ class Counts(_message.Message):
     IMAGES_UNCHANGED_FIELD_NUMBER: _ClassVar[int]
     IMAGE_BYTES_DOWNLOADED_FIELD_NUMBER: _ClassVar[int]
     IMAGE_BYTES_SENT_FIELD_NUMBER: _ClassVar[int]
+    REPEATED_FAILURES_FIELD_NUMBER: _ClassVar[int]
     SEEN_FIELD_NUMBER: _ClassVar[int]
     STOCK_ADJUSTED_FIELD_NUMBER: _ClassVar[int]
     STOCK_SKIPPED_FIELD_NUMBER: _ClassVar[int]
@@ -89,13 +90,14 @@ class Counts(_message.Message):
     images_downloaded: int
     images_failed: int
     images_unchanged: int
+    repeated_failures: int
     seen: int
     stock_adjusted: int
     stock_skipped: int
     stock_unchanged: int
     unchanged: int
     updated: int
-    def __init__(self, seen: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., archived: _Optional[int] = ..., failed: _Optional[int] = ..., images_downloaded: _Optional[int] = ..., images_unchanged: _Optional[int] = ..., images_failed: _Optional[int] = ..., image_bytes_downloaded: _Optional[int] = ..., images_cleared: _Optional[int] = ..., image_bytes_sent: _Optional[int] = ..., stock_adjusted: _Optional[int] = ..., stock_unchanged: _Optional[int] = ..., stock_skipped: _Optional[int] = ...) -> None: ...
+    def __init__(self, seen: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., archived: _Optional[int] = ..., failed: _Optional[int] = ..., images_downloaded: _Optional[int] = ..., images_unchanged: _Optional[int] = ..., images_failed: _Optional[int] = ..., image_bytes_downloaded: _Optional[int] = ..., images_cleared: _Optional[int] = ..., image_bytes_sent: _Optional[int] = ..., stock_adjusted: _Optional[int] = ..., stock_unchanged: _Optional[int] = ..., stock_skipped: _Optional[int] = ..., repeated_failures: _Optional[int] = ...) -> None: ...
 
 class FieldChange(_message.Message):
     __slots__ = ["field", "new_value", "old_value"]
@@ -148,18 +150,20 @@ class GetStatusResponse(_message.Message):
     def __init__(self, current_run: _Optional[_Union[Run, _Mapping]] = ..., last_run: _Optional[_Union[Run, _Mapping]] = ..., last_successful_run: _Optional[_Union[Run, _Mapping]] = ..., products_tracked: _Optional[int] = ..., products_failed: _Optional[int] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ..., recent_errors: _Optional[_Iterable[_Union[ItemError, _Mapping]]] = ..., server_version: _Optional[str] = ..., read_mode: _Optional[_Union[ReadMode, _Mapping]] = ..., quota: _Optional[_Union[Quota, _Mapping]] = ...) -> None: ...
 
 class ItemError(_message.Message):
-    __slots__ = ["name", "odoo_id", "reason", "stage", "zoho_item_id"]
+    __slots__ = ["name", "odoo_id", "reason", "repeated", "stage", "zoho_item_id"]
     NAME_FIELD_NUMBER: _ClassVar[int]
     ODOO_ID_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    REPEATED_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
     ZOHO_ITEM_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     odoo_id: int
     reason: str
+    repeated: bool
     stage: ItemStage
     zoho_item_id: str
-    def __init__(self, zoho_item_id: _Optional[str] = ..., name: _Optional[str] = ..., reason: _Optional[str] = ..., stage: _Optional[_Union[ItemStage, str]] = ..., odoo_id: _Optional[int] = ...) -> None: ...
+    def __init__(self, zoho_item_id: _Optional[str] = ..., name: _Optional[str] = ..., reason: _Optional[str] = ..., stage: _Optional[_Union[ItemStage, str]] = ..., odoo_id: _Optional[int] = ..., repeated: bool = ...) -> None: ...
 
 class ListRunsRequest(_message.Message):
     __slots__ = ["page_size", "page_token"]
