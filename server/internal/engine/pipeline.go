@@ -76,11 +76,7 @@ func (s *syncRun) run(ctx context.Context) (err error) {
 // connect logs in to Odoo and builds the stages for its dialect.
 func (s *syncRun) connect(ctx context.Context) error {
 	opts := s.cfg.Mapping.Options
-	mapped := make([]string, len(s.cfg.Mapping.Fields))
-	for i, fm := range s.cfg.Mapping.Fields {
-		mapped[i] = fm.Odoo
-	}
-	schema, err := s.odoo.Connect(ctx, mapped)
+	schema, err := s.odoo.Connect(ctx, s.cfg.Mapping.OdooFields())
 	if err != nil {
 		return err
 	}

@@ -420,6 +420,13 @@ const (
 	WarningCode_WARNING_CODE_EXTERNAL_IDS_UNREADABLE WarningCode = 6
 	// The Odoo user cannot create external ids; links live in zohosync's state only.
 	WarningCode_WARNING_CODE_EXTERNAL_IDS_UNWRITABLE WarningCode = 7
+	// A product-model field (barcode, category, weight, volume) is switched on
+	// but this Odoo's products lack it, or it is mapped to a field of the wrong
+	// type; that part is not synced this run (README "Product model").
+	WarningCode_WARNING_CODE_MODEL_FIELD_UNAVAILABLE WarningCode = 80
+	// A Zoho weight or dimension unit is not one zohosync converts (kg, g, lb,
+	// oz; cm, m, mm, in, ft); those products keep Odoo's weight or volume.
+	WarningCode_WARNING_CODE_MEASURE_UNIT_UNKNOWN WarningCode = 81
 	// Stock sync is on but this Odoo has no Inventory (stock) app, or no
 	// warehouse; stock is not synced this run.
 	WarningCode_WARNING_CODE_STOCK_UNAVAILABLE WarningCode = 97
@@ -442,6 +449,8 @@ var (
 		5:  "WARNING_CODE_IMAGES_KEPT",
 		6:  "WARNING_CODE_EXTERNAL_IDS_UNREADABLE",
 		7:  "WARNING_CODE_EXTERNAL_IDS_UNWRITABLE",
+		80: "WARNING_CODE_MODEL_FIELD_UNAVAILABLE",
+		81: "WARNING_CODE_MEASURE_UNIT_UNKNOWN",
 		97: "WARNING_CODE_STOCK_UNAVAILABLE",
 		98: "WARNING_CODE_STOCK_LOCATION_UNMAPPED",
 		99: "WARNING_CODE_STOCK_SKIPPED",
@@ -455,6 +464,8 @@ var (
 		"WARNING_CODE_IMAGES_KEPT":             5,
 		"WARNING_CODE_EXTERNAL_IDS_UNREADABLE": 6,
 		"WARNING_CODE_EXTERNAL_IDS_UNWRITABLE": 7,
+		"WARNING_CODE_MODEL_FIELD_UNAVAILABLE": 80,
+		"WARNING_CODE_MEASURE_UNIT_UNKNOWN":    81,
 		"WARNING_CODE_STOCK_UNAVAILABLE":       97,
 		"WARNING_CODE_STOCK_LOCATION_UNMAPPED": 98,
 		"WARNING_CODE_STOCK_SKIPPED":           99,
@@ -2832,7 +2843,7 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x16ITEM_STAGE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eITEM_STAGE_MAP\x10\x01\x12\x14\n" +
 	"\x10ITEM_STAGE_WRITE\x10\x02\x12\x14\n" +
-	"\x10ITEM_STAGE_IMAGE\x10\x03*\x99\x03\n" +
+	"\x10ITEM_STAGE_IMAGE\x10\x03*\xea\x03\n" +
 	"\vWarningCode\x12\x1c\n" +
 	"\x18WARNING_CODE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aWARNING_CODE_UOM_NOT_FOUND\x10\x01\x12#\n" +
@@ -2841,7 +2852,9 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x1cWARNING_CODE_MATCHED_BY_NAME\x10\x04\x12\x1c\n" +
 	"\x18WARNING_CODE_IMAGES_KEPT\x10\x05\x12(\n" +
 	"$WARNING_CODE_EXTERNAL_IDS_UNREADABLE\x10\x06\x12(\n" +
-	"$WARNING_CODE_EXTERNAL_IDS_UNWRITABLE\x10\a\x12\"\n" +
+	"$WARNING_CODE_EXTERNAL_IDS_UNWRITABLE\x10\a\x12(\n" +
+	"$WARNING_CODE_MODEL_FIELD_UNAVAILABLE\x10P\x12%\n" +
+	"!WARNING_CODE_MEASURE_UNIT_UNKNOWN\x10Q\x12\"\n" +
 	"\x1eWARNING_CODE_STOCK_UNAVAILABLE\x10a\x12(\n" +
 	"$WARNING_CODE_STOCK_LOCATION_UNMAPPED\x10b\x12\x1e\n" +
 	"\x1aWARNING_CODE_STOCK_SKIPPED\x10c2\x90\x04\n" +
