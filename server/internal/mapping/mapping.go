@@ -61,7 +61,7 @@ type Mapper struct {
 	units    map[string]odoo.UoM // lower-cased name → unit
 	cats     map[string]int64    // lower-cased complete name and leaf name → id
 	defType  odoo.ProductType
-	defaults map[string]any // converted default_values, minus the type keys
+	defaults map[string]any      // converted default_values, minus the type keys
 	model    []config.ModelField // product-model fields this Odoo has (model.go)
 	model2   config.ModelOptions
 	catNames map[string]string // lower-cased complete name and leaf name → complete name
