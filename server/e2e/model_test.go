@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/zohosync/zohosync/server/internal/odoo/odootest"
+	"github.com/zohosync/zohosync/server/internal/zoho/zohotest"
+)
+
+// modelItems is a catalogue of the product model (README "Product model"):
+// a barcode with a leading zero, two items with one barcode, an existing and
+// a new category, a service, tracked goods, a weight in lb, dimensions in cm.
+func modelItems() []zohotest.Item {
+	return []zohotest.Item{
+		{ItemID: "9200000000000000001", Name: "Chili sauce", SKU: "CS-1", Status: "active", Rate: 4, Unit: "pcs", ProductType: "goods", ItemType: "inventory", TrackInventory: true,
+			UPC: "012345678905", CategoryName: "Sauces", Weight: "2", WeightUnit: "lb", Length: "20", Width: "10", Height: "5", DimensionUnit: "cm"},
+		{ItemID: "9200000000000000002", Name: "Chili sauce, copy", SKU: "CS-2", Status: "active", Rate: 4, Unit: "pcs", ProductType: "goods", ItemType: "sales",
+			UPC: "012345678905", CategoryName: "saleable"},
+		{ItemID: "9200000000000000003", Name: "Tasting session", SKU: "TS-1", Status: "active", Rate: 50, ProductType: "service", ItemType: "sales", CategoryName: "Sauces"},
+	}
+}
+
+// TestProductModelThroughTheBinary: barcodes, categories, types, weights and
+// volumes end up in Odoo; a clash is that item's error naming the other
+// product; a dry run shows the fields; a resync writes nothing.
+func TestProductModelThroughTheBinary(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		odoo odootest.Options
+	}{{"17 with stock", odootest.Options{Stock: true}}, {"18 with stock", odootest.Options{Version: "18.0", Stock: true}}, {"17 without stock", odootest.Options{}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, envOptions{imagesOff: true, odoo: tc.odoo, zohoExtra: map[string]any{"item_source": "inventory"}})
+			for _, it := range modelItems() {
+				e.zoho.PutItem(it)
+			}
+			e.start()
+			out, _, code := e.cli("run-now", "--json", "--dry-run")
+			if code != 0 || len(e.odoo.Products(true)) != 0 {
+				t.Fatalf("dry run exit %d, %d products", code, len(e.odoo.Products(true)))
+			}
+			for _, want := range []string{`"barcode"`, `012345678905`, `All / Sauces`, `All / Saleable`, `"weight"`, `0.907185`, `"volume"`, `0.001`} {
+				if !strings.Contains(out, want) {
+					t.Errorf("dry run does not show %s:\n%s", want, lastLines(out, 8))
+				}
+			}
+			run, code := e.runNow()
+			c := counts(run)
+			if c["created"] != 2 || c["failed"] != 1 {
+				t.Fatalf("exit %d counts %v errors %v", code, c, run["item_errors"])
+			}
+			errs, _ := json.Marshal(run["item_errors"])
+			if !strings.Contains(string(errs), `barcode \"012345678905\" is already used by the Odoo product \"Chili sauce\" (SKU \"CS-1\"`) {
+				t.Errorf("the clash does not name the other product: %s", errs)
+			}
+			t.Logf("item errors: %s", errs)
+			byName := map[string]odootest.Product{}
+			for _, p := range e.odoo.Products(true) {
+				byName[p.Name] = p
+			}
+			sauce, session := byName["Chili sauce"], byName["Tasting session"]
+			if sauce.Values["barcode"] != "012345678905" {
+				t.Errorf("barcode %#v", sauce.Values["barcode"])
+			}
+			if w, v := sauce.Values["weight"], sauce.Values["volume"]; w != 0.907185 && w != 0.91 || v != 0.001 && v != 0.0 {
+				t.Errorf("weight %v volume %v", w, v)
+			}
+			if sauce.CategID == 0 || sauce.CategID != session.CategID {
+				t.Errorf("categories %d %d: one created category for both", sauce.CategID, session.CategID)
+			}
+			if sauce.IsStorable != tc.odoo.Stock {
+				t.Errorf("tracked goods storable %v with stock %v", sauce.IsStorable, tc.odoo.Stock)
+			}
+			if session.Type != "service" {
+				t.Errorf("service type %q", session.Type)
+			}
+			// the clash fixed in Zoho: created with its own barcode, nothing else written
+			e.zoho.UpdateItem("9200000000000000002", func(x *zohotest.Item) { x.UPC = "4006381333931" })
+			run, _ = e.runNow()
+			if c := counts(run); c["created"] != 1 || c["failed"] != 0 || c["updated"] != 0 {
+				t.Fatalf("after the fix: counts %v errors %v", c, run["item_errors"])
+			}
+			e.odoo.ResetCalls()
+			for _, args := range [][]string{nil, {"--full"}} {
+				run, _ = e.runNow(args...)
+				if c := counts(run); c["created"]+c["updated"]+c["failed"] != 0 {
+					t.Errorf("resync %v: counts %v", args, c)
+				}
+			}
+			for call, n := range e.odoo.Calls() {
+				if strings.HasSuffix(call, ".load") || strings.HasSuffix(call, ".write") || strings.HasSuffix(call, ".create") {
+					t.Errorf("resync called %s %d times", call, n)
+				}
+			}
+		})
+	}
+}
