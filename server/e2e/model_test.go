@@ -98,3 +98,43 @@ func TestProductModelThroughTheBinary(t *testing.T) {
 		})
 	}
 }
+
+// TestUpgradeRewritesTheCatalogueOnce: a catalogue synced before the product
+// model (its parts off, which maps exactly as before) is rewritten once when
+// they come on: items as they are read, all of them at the next full sync;
+// then it is left alone.
+func TestUpgradeRewritesTheCatalogueOnce(t *testing.T) {
+	t.Parallel()
+	old := map[string]any{"barcode": map[string]any{"source": "none"}, "categories": map[string]any{"enabled": false},
+		"product_type": map[string]any{"from_zoho": false}, "weight": map[string]any{"enabled": false}, "volume": map[string]any{"enabled": false}}
+	e := newEnv(t, envOptions{items: 200, seed: 5, imagesOff: true, mappingOpts: old, zohoExtra: map[string]any{"item_source": "inventory"}})
+	e.start()
+	if run, code := e.runNow("--full"); code != 0 || counts(run)["created"] != 200 {
+		t.Fatalf("first sync exit %d counts %v", code, counts(run))
+	}
+	e.stop()
+	opts := e.mapping["products"].(map[string]any)["options"].(map[string]any)
+	for k := range old {
+		delete(opts, k)
+	}
+	e.writeJSON("field_mapping.json", e.mapping)
+	e.start()
+	run, code := e.runNow("--full")
+	c := counts(run)
+	if code != 0 || c["failed"] != 0 || c["updated"] == 0 || c["updated"]+c["unchanged"] != c["seen"] {
+		t.Fatalf("upgrade run exit %d counts %v errors %v", code, c, run["item_errors"])
+	}
+	t.Logf("first full sync after the upgrade: %d of %d items rewritten", c["updated"], c["seen"])
+	e.odoo.ResetCalls()
+	for _, args := range [][]string{nil, {"--full"}, nil} {
+		run, _ = e.runNow(args...)
+		if c := counts(run); c["created"]+c["updated"]+c["failed"] != 0 {
+			t.Errorf("after the upgrade, run %v: counts %v", args, c)
+		}
+	}
+	for call, n := range e.odoo.Calls() {
+		if strings.HasSuffix(call, ".load") || strings.HasSuffix(call, ".write") || strings.HasSuffix(call, ".create") {
+			t.Errorf("after the upgrade, %s called %d times", call, n)
+		}
+	}
+}
