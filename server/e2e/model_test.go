@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
+	"github.com/zohosync/zohosync/server/internal/odoo"
 	"github.com/zohosync/zohosync/server/internal/odoo/odootest"
 	"github.com/zohosync/zohosync/server/internal/zoho/zohotest"
 )
@@ -15,7 +18,7 @@ import (
 func modelItems() []zohotest.Item {
 	return []zohotest.Item{
 		{ItemID: "9200000000000000001", Name: "Chili sauce", SKU: "CS-1", Status: "active", Rate: 4, Unit: "pcs", ProductType: "goods", ItemType: "inventory", TrackInventory: true,
-			UPC: "012345678905", CategoryName: "Sauces", Weight: "2", WeightUnit: "lb", Length: "20", Width: "10", Height: "5", DimensionUnit: "cm"},
+			UPC: "012345678905", CategoryName: "Sauces", Weight: "2", WeightUnit: "lb", Length: "50", Width: "40", Height: "30", DimensionUnit: "cm"},
 		{ItemID: "9200000000000000002", Name: "Chili sauce, copy", SKU: "CS-2", Status: "active", Rate: 4, Unit: "pcs", ProductType: "goods", ItemType: "sales",
 			UPC: "012345678905", CategoryName: "saleable"},
 		{ItemID: "9200000000000000003", Name: "Tasting session", SKU: "TS-1", Status: "active", Rate: 50, ProductType: "service", ItemType: "sales", CategoryName: "Sauces"},
@@ -42,7 +45,7 @@ func TestProductModelThroughTheBinary(t *testing.T) {
 			if code != 0 || len(e.odoo.Products(true)) != 0 {
 				t.Fatalf("dry run exit %d, %d products", code, len(e.odoo.Products(true)))
 			}
-			for _, want := range []string{`"barcode"`, `012345678905`, `All / Sauces`, `All / Saleable`, `"weight"`, `0.907185`, `"volume"`, `0.001`} {
+			for _, want := range []string{`"barcode"`, `012345678905`, `All / Sauces`, `All / Saleable`, `"weight"`, `0.907185`, `"volume"`, `0.06`} {
 				if !strings.Contains(out, want) {
 					t.Errorf("dry run does not show %s:\n%s", want, lastLines(out, 8))
 				}
@@ -65,7 +68,7 @@ func TestProductModelThroughTheBinary(t *testing.T) {
 			if sauce.Values["barcode"] != "012345678905" {
 				t.Errorf("barcode %#v", sauce.Values["barcode"])
 			}
-			if w, v := sauce.Values["weight"], sauce.Values["volume"]; w != 0.907185 && w != 0.91 || v != 0.001 && v != 0.0 {
+			if w, v := sauce.Values["weight"], sauce.Values["volume"]; w != 0.907185 && w != 0.91 || v != 0.06 {
 				t.Errorf("weight %v volume %v", w, v)
 			}
 			if sauce.CategID == 0 || sauce.CategID != session.CategID {
@@ -135,6 +138,87 @@ func TestUpgradeRewritesTheCatalogueOnce(t *testing.T) {
 	for call, n := range e.odoo.Calls() {
 		if strings.HasSuffix(call, ".load") || strings.HasSuffix(call, ".write") || strings.HasSuffix(call, ".create") {
 			t.Errorf("after the upgrade, %s called %d times", call, n)
+		}
+	}
+}
+
+// TestRealOdooProductModel syncs the product-model catalogue into a real Odoo
+// and reads it back: barcode with its leading zero, the clash as the copy's
+// error naming the other product, a created category shared by two products,
+// a service, tracked goods storable where the Inventory app is installed, a
+// weight given in lb and a volume given in cm, and a resync writing nothing.
+func TestRealOdooProductModel(t *testing.T) {
+	t.Parallel()
+	ro := newRealOdoo(t, "")
+	e := ro.env(t, envOptions{imagesOff: true, zohoExtra: map[string]any{"requests_per_minute": 3000, "item_source": "inventory"}})
+	e.mapping["products"].(map[string]any)["default_values"].(map[string]any)["type"] = "consu"
+	e.writeJSON("field_mapping.json", e.mapping)
+	for _, it := range modelItems() {
+		e.zoho.PutItem(it)
+	}
+	e.start()
+	run, code := e.runNow()
+	c := counts(run)
+	errs, _ := json.Marshal(run["item_errors"])
+	t.Logf("Odoo %s: counts %v, item errors %s", ro.client.Version().Full, c, errs)
+	if c["created"] != 2 || c["failed"] != 1 {
+		t.Fatalf("exit %d counts %v errors %s", code, c, errs)
+	}
+	if !strings.Contains(string(errs), `barcode \"012345678905\" is already used by the Odoo product \"Chili sauce\" (SKU \"CS-1\"`) {
+		t.Errorf("the clash does not name the other product: %s", errs)
+	}
+	ctx := context.Background()
+	pf, err := ro.client.ProductFields(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := odoo.DialectFor(ro.client.Version(), pf)
+	storable, warn := d.TypeValues(odoo.TypeStorable)
+	fields := []string{"name", "barcode", "categ_id", "weight", "volume", "type"}
+	for f := range storable {
+		if f != "type" {
+			fields = append(fields, f)
+		}
+	}
+	prods := ro.read(fields)
+	sauce, session := prods["9200000000000000001"], prods["9200000000000000003"]
+	if sauce == nil || session == nil || prods["9200000000000000002"] != nil {
+		t.Fatalf("products: %v", prods)
+	}
+	if sauce["barcode"] != "012345678905" {
+		t.Errorf("barcode %#v", sauce["barcode"])
+	}
+	if w, _ := sauce["weight"].(float64); math.Abs(w-0.907185) > 0.005 {
+		t.Errorf("weight %v kg, want 2 lb = 0.907 kg", sauce["weight"])
+	}
+	if v, _ := sauce["volume"].(float64); math.Abs(v-0.06) > 0.005 {
+		t.Errorf("volume %v m³, want 50×40×30 cm = 0.06", sauce["volume"])
+	}
+	cat := sauce["categ_id"].([]any)
+	if cat[1] != "All / Sauces" || odoo.Many2oneID(session["categ_id"]) != odoo.Many2oneID(cat) {
+		t.Errorf("categories %v and %v, want one created All / Sauces", sauce["categ_id"], session["categ_id"])
+	}
+	for f, v := range storable {
+		if sauce[f] != v {
+			t.Errorf("tracked goods: %s = %v, want %v (%s)", f, sauce[f], v, warn)
+		}
+	}
+	if session["type"] != "service" {
+		t.Errorf("service: type %v", session["type"])
+	}
+	e.zoho.UpdateItem("9200000000000000002", func(x *zohotest.Item) { x.UPC = "4006381333931" })
+	run, _ = e.runNow()
+	if c := counts(run); c["created"] != 1 || c["failed"] != 0 {
+		t.Fatalf("after the fix: counts %v errors %v", c, run["item_errors"])
+	}
+	copyCat := ro.read([]string{"barcode", "categ_id"})["9200000000000000002"]
+	if copyCat["barcode"] != "4006381333931" || copyCat["categ_id"].([]any)[1] != "All / Saleable" {
+		t.Errorf("the fixed copy: %v", copyCat)
+	}
+	for _, args := range [][]string{nil, {"--full"}} {
+		run, _ = e.runNow(args...)
+		if c := counts(run); c["created"]+c["updated"]+c["failed"] != 0 {
+			t.Errorf("resync %v: counts %v", args, c)
 		}
 	}
 }
