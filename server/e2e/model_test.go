@@ -59,6 +59,12 @@ func TestProductModelThroughTheBinary(t *testing.T) {
 			if !strings.Contains(string(errs), `barcode \"012345678905\" is already used by the Odoo product \"Chili sauce\" (SKU \"CS-1\"`) {
 				t.Errorf("the clash does not name the other product: %s", errs)
 			}
+			fw, _ := json.Marshal(run["progress"].(map[string]any)["counts"].(map[string]any)["fields_written"])
+			for _, want := range []string{`"barcode":"1"`, `"categ_id":"2"`, `"weight":"1"`, `"volume":"1"`} {
+				if !strings.Contains(string(fw), want) {
+					t.Errorf("fields_written %s lacks %s", fw, want)
+				}
+			}
 			t.Logf("item errors: %s", errs)
 			byName := map[string]odootest.Product{}
 			for _, p := range e.odoo.Products(true) {
