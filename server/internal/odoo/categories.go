@@ -45,6 +45,12 @@ func (cs *categories) remember(list []Category) {
 	cs.read = true
 }
 
+func (cs *categories) known() bool {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.read
+}
+
 func (cs *categories) lookup(complete string) (int64, bool) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
@@ -77,7 +83,7 @@ func (c *Client) resolveCategories(ctx context.Context, ps []ProductWrite) (out 
 	if len(need) == 0 {
 		return ps, nil, nil, nil
 	}
-	if !c.cats.read {
+	if !c.cats.known() {
 		if _, err := c.Categories(ctx); err != nil {
 			return nil, nil, nil, err
 		}
