@@ -50,6 +50,9 @@ func TestProductModelThroughTheBinary(t *testing.T) {
 					t.Errorf("dry run does not show %s:\n%s", want, lastLines(out, 8))
 				}
 			}
+			if text, _, _ := e.cli("run-now", "--dry-run"); !strings.Contains(text, "fields written (planned): active 3, barcode 2, categ_id 3,") || !strings.Contains(text, "volume 1, weight 1") {
+				t.Errorf("the dry run's summary does not count the fields:\n%s", lastLines(text, 8))
+			}
 			run, code := e.runNow()
 			c := counts(run)
 			if c["created"] != 2 || c["failed"] != 1 {
