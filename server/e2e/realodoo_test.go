@@ -115,7 +115,9 @@ func (r *realOdoo) check(em *zohotest.Server, withImages bool) {
 		r.t.Fatal(err)
 	}
 	d := odoo.DialectFor(r.client.Version(), pf)
+	// README "Product model": goods tracked in Zoho are storable, other goods consumables.
 	wantType, _ := d.TypeValues(odoo.TypeStorable)
+	wantConsu, _ := d.TypeValues(odoo.TypeConsumable)
 	for f := range wantType {
 		if f != "type" {
 			fields = append(fields, f)
@@ -156,7 +158,11 @@ func (r *realOdoo) check(em *zohotest.Server, withImages bool) {
 			if want := uomFor(it.Unit); want != 0 && odoo.Many2oneID(p["uom_id"]) != int64(want) {
 				probs = append(probs, fmt.Sprintf("uom %v want %d", p["uom_id"], want))
 			}
-			for f, v := range wantType {
+			want := wantConsu
+			if it.TrackInventory || it.ItemType == "inventory" {
+				want = wantType
+			}
+			for f, v := range want {
 				if it.ProductType != "service" && p[f] != v {
 					probs = append(probs, fmt.Sprintf("%s = %v, want %v", f, p[f], v))
 				}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -278,6 +280,13 @@ func printSummary(w io.Writer, r *zv1.Run) {
 	if c.GetStockAdjusted()+c.GetStockUnchanged()+c.GetStockSkipped() > 0 {
 		fmt.Fprintf(w, "  stock: adjusted %d%s, unchanged %d, skipped %d (product × warehouse)\n",
 			c.GetStockAdjusted(), verb, c.GetStockUnchanged(), c.GetStockSkipped())
+	}
+	if fw := c.GetFieldsWritten(); len(fw) > 0 {
+		var parts []string
+		for _, f := range slices.Sorted(maps.Keys(fw)) {
+			parts = append(parts, fmt.Sprintf("%s %d", f, fw[f]))
+		}
+		fmt.Fprintf(w, "  fields written%s: %s\n", verb, strings.Join(parts, ", "))
 	}
 	fmt.Fprintf(w, "  calls: Zoho %d, Odoo %d\n", r.GetZohoCalls(), r.GetOdooCalls())
 	for _, wn := range r.GetWarnings() {

@@ -76,7 +76,12 @@ var exampleFiles = []struct{ name, body string }{
         "enabled": false,
         "default_warehouse": "",
         "warehouses": {}
-      }
+      },
+      "barcode": {"source": ["upc", "ean", "isbn"]},
+      "categories": {"enabled": true, "create_missing": true, "parent": "All"},
+      "product_type": {"from_zoho": true},
+      "weight": {"enabled": true, "unit": "kg"},
+      "volume": {"enabled": true, "unit": "m3"}
     }
   }
 }
@@ -168,6 +173,13 @@ where the Inventory app is installed).
 | stock.enabled | false | bring Zoho's stock on hand into Odoo as inventory adjustments (needs Odoo's Inventory app) |
 | stock.default_warehouse | "" (Odoo's first warehouse) | Odoo warehouse (code or name) for Zoho locations not in stock.warehouses |
 | stock.warehouses | {} | Zoho warehouse/location name → Odoo warehouse code or name, e.g. {"Main Store": "WH"}; empty: each item's total stock_on_hand goes to the default |
+| barcode.source | ["upc", "ean", "isbn"] | Zoho field(s) the Odoo barcode comes from, first non-empty; "none" turns barcodes off |
+| categories.enabled | true | Zoho category_name → Odoo product category, matched by name |
+| categories.create_missing | true | create an unmatched category under categories.parent (off: a warning) |
+| categories.parent | "All" | complete name of the parent of created categories |
+| product_type.from_zoho | true | services, storable goods (tracked in Zoho, Inventory app in Odoo) and consumables from Zoho; false: default_values.type |
+| weight.enabled, weight.unit | true, "kg" | Zoho weight converted to Odoo's weight unit ("kg" or "lb") |
+| volume.enabled, volume.unit | true, "m3" | length × width × height converted to Odoo's volume unit ("m3" or "ft3") |
 
 ## sync_schedule.json
 

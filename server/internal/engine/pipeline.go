@@ -87,11 +87,7 @@ func (s *syncRun) connect(ctx context.Context) error {
 		return nil
 	}
 	opts := s.cfg.Mapping.Options
-	mapped := make([]string, len(s.cfg.Mapping.Fields))
-	for i, fm := range s.cfg.Mapping.Fields {
-		mapped[i] = fm.Odoo
-	}
-	schema, err := s.odoo.Connect(ctx, mapped)
+	schema, err := s.odoo.Connect(ctx, s.cfg.Mapping.OdooFields())
 	if err != nil {
 		return err
 	}

@@ -52,6 +52,7 @@ func (r *reporter) done(plans []*plan, extra int64) {
 			if !pl.reported {
 				pl.reported = true
 				countAction(run.Progress.Counts, pl.action)
+				countFields(run.Progress.Counts, pl)
 				n++
 			}
 		}
@@ -74,6 +75,26 @@ func countAction(c *zv1.Counts, a zv1.Action) {
 		c.Archived++
 	case zv1.Action_ACTION_UNCHANGED:
 		c.Unchanged++
+	}
+}
+
+// countFields counts a written product per Odoo field it wrote (README "Product model").
+func countFields(c *zv1.Counts, pl *plan) {
+	add := func(f string) {
+		if c.FieldsWritten == nil {
+			c.FieldsWritten = map[string]int64{}
+		}
+		c.FieldsWritten[f]++
+	}
+	switch pl.action {
+	case zv1.Action_ACTION_CREATE:
+		for f := range pl.p.Values {
+			add(f)
+		}
+	case zv1.Action_ACTION_UPDATE:
+		for _, ch := range pl.changes {
+			add(ch.Field)
+		}
 	}
 }
 

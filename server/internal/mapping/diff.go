@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/zohosync/zohosync/server/internal/config"
 	"github.com/zohosync/zohosync/server/internal/odoo"
 )
 
@@ -40,6 +41,9 @@ func (mp *Mapper) equal(field string, want, have any) bool {
 	f := mp.odoo[field]
 	switch f.Type {
 	case "many2one":
+		if name, ok := want.(string); ok { // a category by complete name (model.go)
+			return strings.EqualFold(name, categoryName(have))
+		}
 		return asID(want) == asID(have)
 	case "float", "monetary":
 		a, aok := asFloat(want)
@@ -115,6 +119,9 @@ func (mp *Mapper) Show(field string, v any) string {
 		if pair, ok := v.([]any); ok && len(pair) == 2 {
 			return fmt.Sprint(pair[1])
 		}
+		if name, ok := v.(string); ok {
+			return name
+		}
 		id := asID(v)
 		if id == 0 {
 			return ""
@@ -150,6 +157,12 @@ func (mp *Mapper) Fields() []string {
 		set[k] = true
 	}
 	set[mp.dialect.TypeField] = true
+	if mp.dialect.StorableByFlag {
+		set["is_storable"] = true // types vary per item (model.go)
+	}
+	for _, mf := range mp.model {
+		set[mf.Odoo] = true
+	}
 	if mp.dialect.SendUomPo && set["uom_id"] {
 		set["uom_po_id"] = true
 	}
@@ -169,6 +182,9 @@ func (mp *Mapper) NormalizeRead(field string, v any) any {
 	f := mp.odoo[field]
 	switch f.Type {
 	case "many2one":
+		if _, byName := mp.modelKind(field); byName {
+			return categoryName(v)
+		}
 		return asID(v)
 	case "float", "monetary":
 		n, _ := asFloat(v)
@@ -180,4 +196,29 @@ func (mp *Mapper) NormalizeRead(field string, v any) any {
 		return asBool(v)
 	}
 	return strings.Clone(asText(v))
+}
+
+// categoryName is a category as read ([id, "All / Saleable"]) or as stored
+// after a write (its complete name).
+func categoryName(v any) string {
+	switch x := v.(type) {
+	case []any:
+		if len(x) == 2 {
+			return fmt.Sprint(x[1])
+		}
+	case string:
+		return x
+	}
+	return ""
+}
+
+// modelKind reports the model-field kind of an Odoo field, and whether its
+// value is a category's complete name.
+func (mp *Mapper) modelKind(field string) (string, bool) {
+	for _, mf := range mp.model {
+		if mf.Odoo == field {
+			return mf.Kind, mf.Kind == config.KindCategory
+		}
+	}
+	return "", false
 }

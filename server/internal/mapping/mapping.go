@@ -61,7 +61,10 @@ type Mapper struct {
 	units    map[string]odoo.UoM // lower-cased name → unit
 	cats     map[string]int64    // lower-cased complete name and leaf name → id
 	defType  odoo.ProductType
-	defaults map[string]any // converted default_values, minus the type keys
+	defaults map[string]any      // converted default_values, minus the type keys
+	model    []config.ModelField // product-model fields this Odoo has (model.go)
+	model2   config.ModelOptions
+	catNames map[string]string // lower-cased complete name and leaf name → complete name
 	// Warnings gathered while building the mapper (once per run).
 	Warnings []Warning
 }
@@ -69,7 +72,7 @@ type Mapper struct {
 // New checks the mapping against Odoo's product fields and prepares unit and
 // category lookups. Errors name the mapping entry that cannot work.
 func New(m config.Mapping, fields map[string]odoo.Field, d odoo.Dialect, units []odoo.UoM, cats []odoo.Category) (*Mapper, error) {
-	mp := &Mapper{fields: m.Fields, odoo: fields, dialect: d, opts: m.Options, units: map[string]odoo.UoM{}, cats: map[string]int64{}, defaults: map[string]any{}}
+	mp := &Mapper{fields: m.Fields, odoo: fields, dialect: d, opts: m.Options, units: map[string]odoo.UoM{}, cats: map[string]int64{}, catNames: map[string]string{}, defaults: map[string]any{}}
 	for _, u := range units {
 		k := strings.ToLower(strings.TrimSpace(u.Name))
 		if _, dup := mp.units[k]; !dup {
@@ -78,12 +81,14 @@ func New(m config.Mapping, fields map[string]odoo.Field, d odoo.Dialect, units [
 	}
 	for _, c := range cats {
 		mp.cats[strings.ToLower(c.CompleteName)] = c.ID
+		mp.catNames[strings.ToLower(c.CompleteName)] = c.CompleteName
 		leaf := c.CompleteName
 		if i := strings.LastIndex(leaf, " / "); i >= 0 {
 			leaf = leaf[i+3:]
 		}
 		if _, dup := mp.cats[strings.ToLower(leaf)]; !dup {
 			mp.cats[strings.ToLower(leaf)] = c.ID
+			mp.catNames[strings.ToLower(leaf)] = c.CompleteName
 		}
 	}
 	for _, fm := range m.Fields {
@@ -134,6 +139,7 @@ func New(m config.Mapping, fields map[string]odoo.Field, d odoo.Dialect, units [
 	if _, w := d.TypeValues(mp.defType); w != "" {
 		mp.Warnings = append(mp.Warnings, Warning{Code: zv1.WarningCode_WARNING_CODE_STORABLE_UNAVAILABLE, Message: w})
 	}
+	mp.modelSetup(m)
 	return mp, nil
 }
 
@@ -174,12 +180,15 @@ func (mp *Mapper) Map(it zoho.Item) (Product, []Warning, error) {
 	}
 	p.Name = name
 	p.SKU, _ = p.Values["default_code"].(string)
-	kind := mp.defType
-	switch strings.ToLower(it.Str("product_type")) {
-	case "service", "digital_service", "capital_service":
-		kind = odoo.TypeService
+	mw, err := mp.mapModel(it, &p)
+	if err != nil {
+		return Product{}, nil, err
 	}
-	tv, _ := mp.dialect.TypeValues(kind)
+	warns = append(warns, mw...)
+	tv, tw := mp.dialect.TypeValues(mp.productType(it))
+	if tw != "" {
+		warns = append(warns, Warning{Code: zv1.WarningCode_WARNING_CODE_STORABLE_UNAVAILABLE, Message: tw})
+	}
 	for k, v := range tv {
 		p.Values[k] = v
 	}

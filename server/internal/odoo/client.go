@@ -60,6 +60,7 @@ type Client struct {
 	uid     int64
 	version Version
 	fields  map[string]Field // product.template's, once ProductFields has read them
+	cats    categories       // product.category by complete name (categories.go)
 
 	calls, retries, bytesSent atomic.Int64
 }

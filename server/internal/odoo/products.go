@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -192,6 +193,7 @@ func (c *Client) Categories(ctx context.Context) ([]Category, error) {
 	for _, r := range rows {
 		out = append(out, Category{ID: asInt(r["id"]), CompleteName: asString(r["complete_name"])})
 	}
+	c.cats.remember(out)
 	return out, nil
 }
 
@@ -312,6 +314,11 @@ func (c *Client) Load(ctx context.Context, columns []string, rows [][]string) (L
 	}
 	out.RowErr = map[int]string{}
 	msgs, _ := res["messages"].([]any)
+	type rowMsg struct {
+		row int
+		msg string
+	}
+	var errs []rowMsg
 	for _, m := range msgs {
 		mm, _ := m.(map[string]any)
 		if t, _ := mm["type"].(string); t != "error" {
@@ -323,11 +330,23 @@ func (c *Client) Load(ctx context.Context, columns []string, rows [][]string) (L
 		} else if rr, ok := mm["rows"].(map[string]any); ok {
 			row = int(asInt(rr["from"]))
 		}
-		msg := asString(mm["message"])
-		if prev, ok := out.RowErr[row]; ok {
+		errs = append(errs, rowMsg{row, asString(mm["message"])})
+	}
+	// When the batch's create fails with a UserError (a barcode clash, say),
+	// Odoo retries row by row and puts the batch's message first, filed
+	// under the first row, whether or not that row is at fault
+	// (docs/odoo.md#load-and-external-ids). With other rows at fault too,
+	// that first message says nothing of row 0: dropped, and row 0, when it
+	// has no message of its own, is left out of RowErr and so sent again.
+	if len(errs) > 1 && errs[0].row == 0 && slices.ContainsFunc(errs[1:], func(e rowMsg) bool { return e.row != 0 }) {
+		errs = errs[1:]
+	}
+	for _, e := range errs {
+		msg := e.msg
+		if prev, ok := out.RowErr[e.row]; ok {
 			msg = prev + "; " + msg
 		}
-		out.RowErr[row] = msg
+		out.RowErr[e.row] = msg
 	}
 	if len(out.RowErr) == 0 {
 		out.RowErr[-1] = "Odoo's import refused the batch without saying why"

@@ -80,8 +80,18 @@ func (c *Client) column(field string) string {
 // come, a batch at a time. The error is for the run: Odoo unreachable, or the
 // credentials gone.
 func (c *Client) WriteProducts(ctx context.Context, ps []ProductWrite, batchSize int, each func([]Result)) error {
+	ps, skip, failed, err := c.resolveCategories(ctx, ps)
+	if err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		each(failed)
+	}
 	var creates, updates []int
 	for i, p := range ps {
+		if skip[i] {
+			continue
+		}
 		if p.ID == 0 {
 			creates = append(creates, i)
 		} else {
@@ -228,7 +238,7 @@ func (c *Client) loadBisect(ctx context.Context, batch []int, cols []string, row
 			return err
 		}
 		if len(batch) == 1 {
-			each([]Result{{Index: batch[0], ID: ps[batch[0]].ID, Err: refused("Odoo refused the product: "+f.Message(), f)}})
+			each([]Result{{Index: batch[0], ID: ps[batch[0]].ID, Err: refused(c.explain(ctx, ps[batch[0]], "Odoo refused the product: ", f.Message()), f)}})
 			return nil
 		}
 		mid := len(batch) / 2
@@ -249,7 +259,7 @@ func (c *Client) loadBisect(ctx context.Context, batch []int, cols []string, row
 	var bad []Result
 	for i, idx := range batch {
 		if msg, isBad := res.RowErr[i]; isBad {
-			bad = append(bad, Result{Index: idx, ID: ps[idx].ID, Err: refused("Odoo refused the product: "+msg, ErrValidation)})
+			bad = append(bad, Result{Index: idx, ID: ps[idx].ID, Err: refused(c.explain(ctx, ps[idx], "Odoo refused the product: ", msg), ErrValidation)})
 		} else {
 			retry = append(retry, idx)
 		}

@@ -420,6 +420,13 @@ const (
 	WarningCode_WARNING_CODE_EXTERNAL_IDS_UNREADABLE WarningCode = 6
 	// The Odoo user cannot create external ids; links live in zohosync's state only.
 	WarningCode_WARNING_CODE_EXTERNAL_IDS_UNWRITABLE WarningCode = 7
+	// A product-model field (barcode, category, weight, volume) is switched on
+	// but this Odoo's products lack it, or it is mapped to a field of the wrong
+	// type; that part is not synced this run (README "Product model").
+	WarningCode_WARNING_CODE_MODEL_FIELD_UNAVAILABLE WarningCode = 80
+	// A Zoho weight or dimension unit is not one zohosync converts (kg, g, lb,
+	// oz; cm, m, mm, in, ft); those products keep Odoo's weight or volume.
+	WarningCode_WARNING_CODE_MEASURE_UNIT_UNKNOWN WarningCode = 81
 	// Stock sync is on but this Odoo has no Inventory (stock) app, or no
 	// warehouse; stock is not synced this run.
 	WarningCode_WARNING_CODE_STOCK_UNAVAILABLE WarningCode = 97
@@ -442,6 +449,8 @@ var (
 		5:  "WARNING_CODE_IMAGES_KEPT",
 		6:  "WARNING_CODE_EXTERNAL_IDS_UNREADABLE",
 		7:  "WARNING_CODE_EXTERNAL_IDS_UNWRITABLE",
+		80: "WARNING_CODE_MODEL_FIELD_UNAVAILABLE",
+		81: "WARNING_CODE_MEASURE_UNIT_UNKNOWN",
 		97: "WARNING_CODE_STOCK_UNAVAILABLE",
 		98: "WARNING_CODE_STOCK_LOCATION_UNMAPPED",
 		99: "WARNING_CODE_STOCK_SKIPPED",
@@ -455,6 +464,8 @@ var (
 		"WARNING_CODE_IMAGES_KEPT":             5,
 		"WARNING_CODE_EXTERNAL_IDS_UNREADABLE": 6,
 		"WARNING_CODE_EXTERNAL_IDS_UNWRITABLE": 7,
+		"WARNING_CODE_MODEL_FIELD_UNAVAILABLE": 80,
+		"WARNING_CODE_MEASURE_UNIT_UNKNOWN":    81,
 		"WARNING_CODE_STOCK_UNAVAILABLE":       97,
 		"WARNING_CODE_STOCK_LOCATION_UNMAPPED": 98,
 		"WARNING_CODE_STOCK_SKIPPED":           99,
@@ -568,6 +579,10 @@ type Counts struct {
 	ImagesCleared int64 `protobuf:"varint,11,opt,name=images_cleared,json=imagesCleared,proto3" json:"images_cleared,omitempty"`
 	// Bytes of image data sent to Odoo (before base64).
 	ImageBytesSent int64 `protobuf:"varint,12,opt,name=image_bytes_sent,json=imageBytesSent,proto3" json:"image_bytes_sent,omitempty"`
+	// Products written per Odoo field: created with a value for it, or updated
+	// because it changed (in a dry run: would be), e.g. {"barcode": 12,
+	// "categ_id": 40}. Fields no product wrote are left out.
+	FieldsWritten map[string]int64 `protobuf:"bytes,80,rep,name=fields_written,json=fieldsWritten,proto3" json:"fields_written,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
 	// Stock quantities (one product in one warehouse) set in Odoo by an
 	// inventory adjustment (or, in a dry run, that would be).
 	StockAdjusted int64 `protobuf:"varint,97,opt,name=stock_adjusted,json=stockAdjusted,proto3" json:"stock_adjusted,omitempty"`
@@ -697,6 +712,13 @@ func (x *Counts) GetImageBytesSent() int64 {
 		return x.ImageBytesSent
 	}
 	return 0
+}
+
+func (x *Counts) GetFieldsWritten() map[string]int64 {
+	if x != nil {
+		return x.FieldsWritten
+	}
+	return nil
 }
 
 func (x *Counts) GetStockAdjusted() int64 {
@@ -2647,7 +2669,7 @@ var File_zohosync_v1_sync_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\n" +
-	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18zohosync/v1/errors.proto\"\xc8\x04\n" +
+	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18zohosync/v1/errors.proto\"\xd9\x05\n" +
 	"\x06Counts\x12\x12\n" +
 	"\x04seen\x18\x01 \x01(\x03R\x04seen\x12\x18\n" +
 	"\acreated\x18\x02 \x01(\x03R\acreated\x12\x18\n" +
@@ -2661,11 +2683,15 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x16image_bytes_downloaded\x18\n" +
 	" \x01(\x03R\x14imageBytesDownloaded\x12%\n" +
 	"\x0eimages_cleared\x18\v \x01(\x03R\rimagesCleared\x12(\n" +
-	"\x10image_bytes_sent\x18\f \x01(\x03R\x0eimageBytesSent\x12%\n" +
+	"\x10image_bytes_sent\x18\f \x01(\x03R\x0eimageBytesSent\x12M\n" +
+	"\x0efields_written\x18P \x03(\v2&.zohosync.v1.Counts.FieldsWrittenEntryR\rfieldsWritten\x12%\n" +
 	"\x0estock_adjusted\x18a \x01(\x03R\rstockAdjusted\x12'\n" +
 	"\x0fstock_unchanged\x18b \x01(\x03R\x0estockUnchanged\x12#\n" +
 	"\rstock_skipped\x18c \x01(\x03R\fstockSkipped\x12+\n" +
-	"\x11repeated_failures\x18< \x01(\x03R\x10repeatedFailures\"\xf3\x01\n" +
+	"\x11repeated_failures\x18< \x01(\x03R\x10repeatedFailures\x1a@\n" +
+	"\x12FieldsWrittenEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x03R\x05value:\x028\x01\"\xf3\x01\n" +
 	"\bProgress\x12(\n" +
 	"\x05phase\x18\x01 \x01(\x0e2\x12.zohosync.v1.PhaseR\x05phase\x12\x14\n" +
 	"\x05total\x18\x02 \x01(\x03R\x05total\x12\x12\n" +
@@ -2858,7 +2884,7 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x16ITEM_STAGE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eITEM_STAGE_MAP\x10\x01\x12\x14\n" +
 	"\x10ITEM_STAGE_WRITE\x10\x02\x12\x14\n" +
-	"\x10ITEM_STAGE_IMAGE\x10\x03*\x99\x03\n" +
+	"\x10ITEM_STAGE_IMAGE\x10\x03*\xea\x03\n" +
 	"\vWarningCode\x12\x1c\n" +
 	"\x18WARNING_CODE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aWARNING_CODE_UOM_NOT_FOUND\x10\x01\x12#\n" +
@@ -2867,7 +2893,9 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x1cWARNING_CODE_MATCHED_BY_NAME\x10\x04\x12\x1c\n" +
 	"\x18WARNING_CODE_IMAGES_KEPT\x10\x05\x12(\n" +
 	"$WARNING_CODE_EXTERNAL_IDS_UNREADABLE\x10\x06\x12(\n" +
-	"$WARNING_CODE_EXTERNAL_IDS_UNWRITABLE\x10\a\x12\"\n" +
+	"$WARNING_CODE_EXTERNAL_IDS_UNWRITABLE\x10\a\x12(\n" +
+	"$WARNING_CODE_MODEL_FIELD_UNAVAILABLE\x10P\x12%\n" +
+	"!WARNING_CODE_MEASURE_UNIT_UNKNOWN\x10Q\x12\"\n" +
 	"\x1eWARNING_CODE_STOCK_UNAVAILABLE\x10a\x12(\n" +
 	"$WARNING_CODE_STOCK_LOCATION_UNMAPPED\x10b\x12\x1e\n" +
 	"\x1aWARNING_CODE_STOCK_SKIPPED\x10c2\x90\x04\n" +
@@ -2893,7 +2921,7 @@ func file_zohosync_v1_sync_proto_rawDescGZIP() []byte {
 }
 
 var file_zohosync_v1_sync_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
-var file_zohosync_v1_sync_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_zohosync_v1_sync_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_zohosync_v1_sync_proto_goTypes = []any{
 	(RunKind)(0),                  // 0: zohosync.v1.RunKind
 	(RunTrigger)(0),               // 1: zohosync.v1.RunTrigger
@@ -2928,79 +2956,81 @@ var file_zohosync_v1_sync_proto_goTypes = []any{
 	(*ReadMode)(nil),              // 30: zohosync.v1.ReadMode
 	(*Quota)(nil),                 // 31: zohosync.v1.Quota
 	(*Schedule)(nil),              // 32: zohosync.v1.Schedule
-	(*timestamppb.Timestamp)(nil), // 33: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 34: google.protobuf.Duration
-	(ErrorReason)(0),              // 35: zohosync.v1.ErrorReason
+	nil,                           // 33: zohosync.v1.Counts.FieldsWrittenEntry
+	(*timestamppb.Timestamp)(nil), // 34: google.protobuf.Timestamp
+	(*durationpb.Duration)(nil),   // 35: google.protobuf.Duration
+	(ErrorReason)(0),              // 36: zohosync.v1.ErrorReason
 }
 var file_zohosync_v1_sync_proto_depIdxs = []int32{
-	3,  // 0: zohosync.v1.Progress.phase:type_name -> zohosync.v1.Phase
-	8,  // 1: zohosync.v1.Progress.counts:type_name -> zohosync.v1.Counts
-	5,  // 2: zohosync.v1.ItemError.stage:type_name -> zohosync.v1.ItemStage
-	4,  // 3: zohosync.v1.PlannedChange.action:type_name -> zohosync.v1.Action
-	11, // 4: zohosync.v1.PlannedChange.fields:type_name -> zohosync.v1.FieldChange
-	6,  // 5: zohosync.v1.Warning.code:type_name -> zohosync.v1.WarningCode
-	0,  // 6: zohosync.v1.Run.kind:type_name -> zohosync.v1.RunKind
-	1,  // 7: zohosync.v1.Run.trigger:type_name -> zohosync.v1.RunTrigger
-	2,  // 8: zohosync.v1.Run.state:type_name -> zohosync.v1.RunState
-	33, // 9: zohosync.v1.Run.started_at:type_name -> google.protobuf.Timestamp
-	33, // 10: zohosync.v1.Run.finished_at:type_name -> google.protobuf.Timestamp
-	34, // 11: zohosync.v1.Run.duration:type_name -> google.protobuf.Duration
-	9,  // 12: zohosync.v1.Run.progress:type_name -> zohosync.v1.Progress
-	35, // 13: zohosync.v1.Run.error_reason:type_name -> zohosync.v1.ErrorReason
-	10, // 14: zohosync.v1.Run.item_errors:type_name -> zohosync.v1.ItemError
-	13, // 15: zohosync.v1.Run.warnings:type_name -> zohosync.v1.Warning
-	33, // 16: zohosync.v1.Run.resumes_at:type_name -> google.protobuf.Timestamp
-	33, // 17: zohosync.v1.RunEvent.time:type_name -> google.protobuf.Timestamp
-	9,  // 18: zohosync.v1.RunEvent.progress:type_name -> zohosync.v1.Progress
-	14, // 19: zohosync.v1.RunEvent.joined:type_name -> zohosync.v1.Run
-	3,  // 20: zohosync.v1.RunEvent.phase_changed:type_name -> zohosync.v1.Phase
-	10, // 21: zohosync.v1.RunEvent.item_error:type_name -> zohosync.v1.ItemError
-	12, // 22: zohosync.v1.RunEvent.planned_change:type_name -> zohosync.v1.PlannedChange
-	13, // 23: zohosync.v1.RunEvent.warning:type_name -> zohosync.v1.Warning
-	14, // 24: zohosync.v1.RunEvent.finished:type_name -> zohosync.v1.Run
-	0,  // 25: zohosync.v1.RunSyncRequest.kind:type_name -> zohosync.v1.RunKind
-	15, // 26: zohosync.v1.RunSyncResponse.event:type_name -> zohosync.v1.RunEvent
-	0,  // 27: zohosync.v1.StartSyncRequest.kind:type_name -> zohosync.v1.RunKind
-	14, // 28: zohosync.v1.StartSyncResponse.run:type_name -> zohosync.v1.Run
-	15, // 29: zohosync.v1.WatchRunResponse.event:type_name -> zohosync.v1.RunEvent
-	14, // 30: zohosync.v1.CancelRunResponse.run:type_name -> zohosync.v1.Run
-	14, // 31: zohosync.v1.GetRunResponse.run:type_name -> zohosync.v1.Run
-	14, // 32: zohosync.v1.ListRunsResponse.runs:type_name -> zohosync.v1.Run
-	14, // 33: zohosync.v1.GetStatusResponse.current_run:type_name -> zohosync.v1.Run
-	14, // 34: zohosync.v1.GetStatusResponse.last_run:type_name -> zohosync.v1.Run
-	14, // 35: zohosync.v1.GetStatusResponse.last_successful_run:type_name -> zohosync.v1.Run
-	32, // 36: zohosync.v1.GetStatusResponse.schedule:type_name -> zohosync.v1.Schedule
-	10, // 37: zohosync.v1.GetStatusResponse.recent_errors:type_name -> zohosync.v1.ItemError
-	30, // 38: zohosync.v1.GetStatusResponse.read_mode:type_name -> zohosync.v1.ReadMode
-	31, // 39: zohosync.v1.GetStatusResponse.quota:type_name -> zohosync.v1.Quota
-	7,  // 40: zohosync.v1.ReadMode.mode:type_name -> zohosync.v1.ReadMode.Mode
-	33, // 41: zohosync.v1.ReadMode.cursor:type_name -> google.protobuf.Timestamp
-	33, // 42: zohosync.v1.ReadMode.last_full_listing:type_name -> google.protobuf.Timestamp
-	33, // 43: zohosync.v1.Quota.resets_at:type_name -> google.protobuf.Timestamp
-	33, // 44: zohosync.v1.Quota.observed_at:type_name -> google.protobuf.Timestamp
-	33, // 45: zohosync.v1.Schedule.next_run_at:type_name -> google.protobuf.Timestamp
-	0,  // 46: zohosync.v1.Schedule.next_run_kind:type_name -> zohosync.v1.RunKind
-	33, // 47: zohosync.v1.Schedule.last_full_sync_at:type_name -> google.protobuf.Timestamp
-	33, // 48: zohosync.v1.Schedule.last_run_at:type_name -> google.protobuf.Timestamp
-	16, // 49: zohosync.v1.SyncService.RunSync:input_type -> zohosync.v1.RunSyncRequest
-	18, // 50: zohosync.v1.SyncService.StartSync:input_type -> zohosync.v1.StartSyncRequest
-	20, // 51: zohosync.v1.SyncService.WatchRun:input_type -> zohosync.v1.WatchRunRequest
-	22, // 52: zohosync.v1.SyncService.CancelRun:input_type -> zohosync.v1.CancelRunRequest
-	24, // 53: zohosync.v1.SyncService.GetRun:input_type -> zohosync.v1.GetRunRequest
-	26, // 54: zohosync.v1.SyncService.ListRuns:input_type -> zohosync.v1.ListRunsRequest
-	28, // 55: zohosync.v1.SyncService.GetStatus:input_type -> zohosync.v1.GetStatusRequest
-	17, // 56: zohosync.v1.SyncService.RunSync:output_type -> zohosync.v1.RunSyncResponse
-	19, // 57: zohosync.v1.SyncService.StartSync:output_type -> zohosync.v1.StartSyncResponse
-	21, // 58: zohosync.v1.SyncService.WatchRun:output_type -> zohosync.v1.WatchRunResponse
-	23, // 59: zohosync.v1.SyncService.CancelRun:output_type -> zohosync.v1.CancelRunResponse
-	25, // 60: zohosync.v1.SyncService.GetRun:output_type -> zohosync.v1.GetRunResponse
-	27, // 61: zohosync.v1.SyncService.ListRuns:output_type -> zohosync.v1.ListRunsResponse
-	29, // 62: zohosync.v1.SyncService.GetStatus:output_type -> zohosync.v1.GetStatusResponse
-	56, // [56:63] is the sub-list for method output_type
-	49, // [49:56] is the sub-list for method input_type
-	49, // [49:49] is the sub-list for extension type_name
-	49, // [49:49] is the sub-list for extension extendee
-	0,  // [0:49] is the sub-list for field type_name
+	33, // 0: zohosync.v1.Counts.fields_written:type_name -> zohosync.v1.Counts.FieldsWrittenEntry
+	3,  // 1: zohosync.v1.Progress.phase:type_name -> zohosync.v1.Phase
+	8,  // 2: zohosync.v1.Progress.counts:type_name -> zohosync.v1.Counts
+	5,  // 3: zohosync.v1.ItemError.stage:type_name -> zohosync.v1.ItemStage
+	4,  // 4: zohosync.v1.PlannedChange.action:type_name -> zohosync.v1.Action
+	11, // 5: zohosync.v1.PlannedChange.fields:type_name -> zohosync.v1.FieldChange
+	6,  // 6: zohosync.v1.Warning.code:type_name -> zohosync.v1.WarningCode
+	0,  // 7: zohosync.v1.Run.kind:type_name -> zohosync.v1.RunKind
+	1,  // 8: zohosync.v1.Run.trigger:type_name -> zohosync.v1.RunTrigger
+	2,  // 9: zohosync.v1.Run.state:type_name -> zohosync.v1.RunState
+	34, // 10: zohosync.v1.Run.started_at:type_name -> google.protobuf.Timestamp
+	34, // 11: zohosync.v1.Run.finished_at:type_name -> google.protobuf.Timestamp
+	35, // 12: zohosync.v1.Run.duration:type_name -> google.protobuf.Duration
+	9,  // 13: zohosync.v1.Run.progress:type_name -> zohosync.v1.Progress
+	36, // 14: zohosync.v1.Run.error_reason:type_name -> zohosync.v1.ErrorReason
+	10, // 15: zohosync.v1.Run.item_errors:type_name -> zohosync.v1.ItemError
+	13, // 16: zohosync.v1.Run.warnings:type_name -> zohosync.v1.Warning
+	34, // 17: zohosync.v1.Run.resumes_at:type_name -> google.protobuf.Timestamp
+	34, // 18: zohosync.v1.RunEvent.time:type_name -> google.protobuf.Timestamp
+	9,  // 19: zohosync.v1.RunEvent.progress:type_name -> zohosync.v1.Progress
+	14, // 20: zohosync.v1.RunEvent.joined:type_name -> zohosync.v1.Run
+	3,  // 21: zohosync.v1.RunEvent.phase_changed:type_name -> zohosync.v1.Phase
+	10, // 22: zohosync.v1.RunEvent.item_error:type_name -> zohosync.v1.ItemError
+	12, // 23: zohosync.v1.RunEvent.planned_change:type_name -> zohosync.v1.PlannedChange
+	13, // 24: zohosync.v1.RunEvent.warning:type_name -> zohosync.v1.Warning
+	14, // 25: zohosync.v1.RunEvent.finished:type_name -> zohosync.v1.Run
+	0,  // 26: zohosync.v1.RunSyncRequest.kind:type_name -> zohosync.v1.RunKind
+	15, // 27: zohosync.v1.RunSyncResponse.event:type_name -> zohosync.v1.RunEvent
+	0,  // 28: zohosync.v1.StartSyncRequest.kind:type_name -> zohosync.v1.RunKind
+	14, // 29: zohosync.v1.StartSyncResponse.run:type_name -> zohosync.v1.Run
+	15, // 30: zohosync.v1.WatchRunResponse.event:type_name -> zohosync.v1.RunEvent
+	14, // 31: zohosync.v1.CancelRunResponse.run:type_name -> zohosync.v1.Run
+	14, // 32: zohosync.v1.GetRunResponse.run:type_name -> zohosync.v1.Run
+	14, // 33: zohosync.v1.ListRunsResponse.runs:type_name -> zohosync.v1.Run
+	14, // 34: zohosync.v1.GetStatusResponse.current_run:type_name -> zohosync.v1.Run
+	14, // 35: zohosync.v1.GetStatusResponse.last_run:type_name -> zohosync.v1.Run
+	14, // 36: zohosync.v1.GetStatusResponse.last_successful_run:type_name -> zohosync.v1.Run
+	32, // 37: zohosync.v1.GetStatusResponse.schedule:type_name -> zohosync.v1.Schedule
+	10, // 38: zohosync.v1.GetStatusResponse.recent_errors:type_name -> zohosync.v1.ItemError
+	30, // 39: zohosync.v1.GetStatusResponse.read_mode:type_name -> zohosync.v1.ReadMode
+	31, // 40: zohosync.v1.GetStatusResponse.quota:type_name -> zohosync.v1.Quota
+	7,  // 41: zohosync.v1.ReadMode.mode:type_name -> zohosync.v1.ReadMode.Mode
+	34, // 42: zohosync.v1.ReadMode.cursor:type_name -> google.protobuf.Timestamp
+	34, // 43: zohosync.v1.ReadMode.last_full_listing:type_name -> google.protobuf.Timestamp
+	34, // 44: zohosync.v1.Quota.resets_at:type_name -> google.protobuf.Timestamp
+	34, // 45: zohosync.v1.Quota.observed_at:type_name -> google.protobuf.Timestamp
+	34, // 46: zohosync.v1.Schedule.next_run_at:type_name -> google.protobuf.Timestamp
+	0,  // 47: zohosync.v1.Schedule.next_run_kind:type_name -> zohosync.v1.RunKind
+	34, // 48: zohosync.v1.Schedule.last_full_sync_at:type_name -> google.protobuf.Timestamp
+	34, // 49: zohosync.v1.Schedule.last_run_at:type_name -> google.protobuf.Timestamp
+	16, // 50: zohosync.v1.SyncService.RunSync:input_type -> zohosync.v1.RunSyncRequest
+	18, // 51: zohosync.v1.SyncService.StartSync:input_type -> zohosync.v1.StartSyncRequest
+	20, // 52: zohosync.v1.SyncService.WatchRun:input_type -> zohosync.v1.WatchRunRequest
+	22, // 53: zohosync.v1.SyncService.CancelRun:input_type -> zohosync.v1.CancelRunRequest
+	24, // 54: zohosync.v1.SyncService.GetRun:input_type -> zohosync.v1.GetRunRequest
+	26, // 55: zohosync.v1.SyncService.ListRuns:input_type -> zohosync.v1.ListRunsRequest
+	28, // 56: zohosync.v1.SyncService.GetStatus:input_type -> zohosync.v1.GetStatusRequest
+	17, // 57: zohosync.v1.SyncService.RunSync:output_type -> zohosync.v1.RunSyncResponse
+	19, // 58: zohosync.v1.SyncService.StartSync:output_type -> zohosync.v1.StartSyncResponse
+	21, // 59: zohosync.v1.SyncService.WatchRun:output_type -> zohosync.v1.WatchRunResponse
+	23, // 60: zohosync.v1.SyncService.CancelRun:output_type -> zohosync.v1.CancelRunResponse
+	25, // 61: zohosync.v1.SyncService.GetRun:output_type -> zohosync.v1.GetRunResponse
+	27, // 62: zohosync.v1.SyncService.ListRuns:output_type -> zohosync.v1.ListRunsResponse
+	29, // 63: zohosync.v1.SyncService.GetStatus:output_type -> zohosync.v1.GetStatusResponse
+	57, // [57:64] is the sub-list for method output_type
+	50, // [50:57] is the sub-list for method input_type
+	50, // [50:50] is the sub-list for extension type_name
+	50, // [50:50] is the sub-list for extension extendee
+	0,  // [0:50] is the sub-list for field type_name
 }
 
 func init() { file_zohosync_v1_sync_proto_init() }
@@ -3024,7 +3054,7 @@ func file_zohosync_v1_sync_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_zohosync_v1_sync_proto_rawDesc), len(file_zohosync_v1_sync_proto_rawDesc)),
 			NumEnums:      8,
-			NumMessages:   25,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -56,6 +56,10 @@ type Item struct {
 	Width        string
 	Height       string
 	Weight       string
+	// Units of the measures: "" renders Zoho's defaults, cm and kg.
+	DimensionUnit, WeightUnit string
+	CategoryName              string // Inventory only
+	ISBN                      string // Inventory only
 
 	TrackInventory bool    // stock fields are rendered only when true
 	StockOnHand    float64 // when TrackInventory

@@ -1,6 +1,7 @@
 package zohotest
 
 import (
+	"cmp"
 	"mime"
 	"net/http"
 	"strconv"
@@ -66,6 +67,7 @@ type inventoryJSON struct {
 	UPC                   string `json:"upc"`
 	EAN                   string `json:"ean"`
 	ISBN                  string `json:"isbn"`
+	CategoryName          string `json:"category_name"`
 	PartNumber            string `json:"part_number"`
 	GroupID               string `json:"group_id"`
 	GroupName             string `json:"group_name"`
@@ -142,16 +144,16 @@ func (s *Server) renderItem(it *Item, p product, detail bool) itemJSON {
 		j.PurchaseAccountID, j.PurchaseAccountName = "2077500000000000302", "Cost of Goods Sold"
 	}
 	if it.Length != "" || it.Width != "" || it.Height != "" {
-		j.DimensionUnit = "cm"
+		j.DimensionUnit = cmp.Or(it.DimensionUnit, "cm")
 	}
 	if it.Weight != "" {
-		j.WeightUnit = "kg"
+		j.WeightUnit = cmp.Or(it.WeightUnit, "kg")
 	}
 	if it.TrackInventory {
 		j.stockJSON = &stockJSON{it.StockOnHand, it.StockOnHand, it.StockOnHand}
 	}
 	if p == inventory {
-		inv := &inventoryJSON{UPC: it.UPC, EAN: it.EAN, GroupID: it.GroupID, GroupName: it.GroupName, ImageID: it.ImageID}
+		inv := &inventoryJSON{UPC: it.UPC, EAN: it.EAN, ISBN: it.ISBN, CategoryName: it.CategoryName, GroupID: it.GroupID, GroupName: it.GroupName, ImageID: it.ImageID}
 		for k, a := range it.Attributes {
 			switch k {
 			case 0:

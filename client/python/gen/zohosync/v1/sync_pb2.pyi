@@ -44,6 +44,8 @@ WARNING_CODE_EXTERNAL_IDS_UNREADABLE: WarningCode
 WARNING_CODE_EXTERNAL_IDS_UNWRITABLE: WarningCode
 WARNING_CODE_IMAGES_KEPT: WarningCode
 WARNING_CODE_MATCHED_BY_NAME: WarningCode
+WARNING_CODE_MEASURE_UNIT_UNKNOWN: WarningCode
+WARNING_CODE_MODEL_FIELD_UNAVAILABLE: WarningCode
 WARNING_CODE_STOCK_LOCATION_UNMAPPED: WarningCode
 WARNING_CODE_STOCK_SKIPPED: WarningCode
 WARNING_CODE_STOCK_UNAVAILABLE: WarningCode
@@ -64,10 +66,18 @@ class CancelRunResponse(_message.Message):
     def __init__(self, run: _Optional[_Union[Run, _Mapping]] = ...) -> None: ...
 
 class Counts(_message.Message):
-    __slots__ = ["archived", "created", "failed", "image_bytes_downloaded", "image_bytes_sent", "images_cleared", "images_downloaded", "images_failed", "images_unchanged", "repeated_failures", "seen", "stock_adjusted", "stock_skipped", "stock_unchanged", "unchanged", "updated"]
+    __slots__ = ["archived", "created", "failed", "fields_written", "image_bytes_downloaded", "image_bytes_sent", "images_cleared", "images_downloaded", "images_failed", "images_unchanged", "repeated_failures", "seen", "stock_adjusted", "stock_skipped", "stock_unchanged", "unchanged", "updated"]
+    class FieldsWrittenEntry(_message.Message):
+        __slots__ = ["key", "value"]
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
     ARCHIVED_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     FAILED_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_WRITTEN_FIELD_NUMBER: _ClassVar[int]
     IMAGES_CLEARED_FIELD_NUMBER: _ClassVar[int]
     IMAGES_DOWNLOADED_FIELD_NUMBER: _ClassVar[int]
     IMAGES_FAILED_FIELD_NUMBER: _ClassVar[int]
@@ -84,6 +94,7 @@ class Counts(_message.Message):
     archived: int
     created: int
     failed: int
+    fields_written: _containers.ScalarMap[str, int]
     image_bytes_downloaded: int
     image_bytes_sent: int
     images_cleared: int
@@ -97,7 +108,7 @@ class Counts(_message.Message):
     stock_unchanged: int
     unchanged: int
     updated: int
-    def __init__(self, seen: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., archived: _Optional[int] = ..., failed: _Optional[int] = ..., images_downloaded: _Optional[int] = ..., images_unchanged: _Optional[int] = ..., images_failed: _Optional[int] = ..., image_bytes_downloaded: _Optional[int] = ..., images_cleared: _Optional[int] = ..., image_bytes_sent: _Optional[int] = ..., stock_adjusted: _Optional[int] = ..., stock_unchanged: _Optional[int] = ..., stock_skipped: _Optional[int] = ..., repeated_failures: _Optional[int] = ...) -> None: ...
+    def __init__(self, seen: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., archived: _Optional[int] = ..., failed: _Optional[int] = ..., images_downloaded: _Optional[int] = ..., images_unchanged: _Optional[int] = ..., images_failed: _Optional[int] = ..., image_bytes_downloaded: _Optional[int] = ..., images_cleared: _Optional[int] = ..., image_bytes_sent: _Optional[int] = ..., fields_written: _Optional[_Mapping[str, int]] = ..., stock_adjusted: _Optional[int] = ..., stock_unchanged: _Optional[int] = ..., stock_skipped: _Optional[int] = ..., repeated_failures: _Optional[int] = ...) -> None: ...
 
 class FieldChange(_message.Message):
     __slots__ = ["field", "new_value", "old_value"]
