@@ -76,6 +76,12 @@ var exampleFiles = []struct{ name, body string }{
         "enabled": false,
         "default_warehouse": "",
         "warehouses": {}
+      },
+      "taxes": {
+        "enabled": true,
+        "sale_field": "taxes_id",
+        "purchase_field": "supplier_taxes_id",
+        "purchase_from_sales": false
       }
     }
   }
@@ -168,6 +174,10 @@ where the Inventory app is installed).
 | stock.enabled | false | bring Zoho's stock on hand into Odoo as inventory adjustments (needs Odoo's Inventory app) |
 | stock.default_warehouse | "" (Odoo's first warehouse) | Odoo warehouse (code or name) for Zoho locations not in stock.warehouses |
 | stock.warehouses | {} | Zoho warehouse/location name → Odoo warehouse code or name, e.g. {"Main Store": "WH"}; empty: each item's total stock_on_hand goes to the default |
+| taxes.enabled | true | Zoho's sales/purchase taxes → the product's customer/vendor taxes, matched to the company's Odoo taxes by rate (needs Odoo's Invoicing app; without it: one warning) |
+| taxes.sale_field | "taxes_id" | Odoo field for the sales tax; "" leaves it alone |
+| taxes.purchase_field | "supplier_taxes_id" | Odoo field for the purchase tax; "" leaves it alone |
+| taxes.purchase_from_sales | false | an item without a purchase tax of its own takes its sales tax's rate for the purchase side |
 
 ## sync_schedule.json
 

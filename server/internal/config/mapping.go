@@ -38,6 +38,7 @@ type Options struct {
 	BatchSize       int  // products per Odoo write call
 	Images          ImageOptions
 	Stock           StockOptions // off by default
+	Taxes           TaxOptions   // on by default, where Odoo has the account app
 }
 
 // ImageOptions control image sync.
@@ -97,6 +98,7 @@ func defaultOptions() Options {
 			Cache:         true,
 			CacheMaxBytes: 512 << 20,
 		},
+		Taxes: defaultTaxOptions(),
 	}
 }
 
@@ -126,6 +128,7 @@ type optionsFile struct {
 		CacheMaxMB    *float64 `json:"cache_max_mb"`
 	} `json:"images"`
 	Stock *stockFile `json:"stock"`
+	Taxes *taxFile   `json:"taxes"`
 }
 
 // LoadMapping reads field_mapping.json; a missing file gives the built-in mapping.
@@ -216,6 +219,9 @@ func applyOptions(path string, o *Options, f *optionsFile) error {
 		o.BatchSize = *f.BatchSize
 	}
 	if err := applyStock(path, &o.Stock, f.Stock); err != nil {
+		return err
+	}
+	if err := applyTaxes(path, &o.Taxes, f.Taxes); err != nil {
 		return err
 	}
 	im := f.Images

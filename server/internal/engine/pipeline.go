@@ -89,6 +89,9 @@ func (s *syncRun) connect(ctx context.Context) error {
 		return &configError{err}
 	}
 	s.report.warnings(mp.Warnings, "")
+	if err := s.connectTaxes(ctx, schema.Fields, mp); err != nil {
+		return err
+	}
 	s.report.show = mp.Show
 	s.mapItems = mapStage{mapper: mp}
 	s.planner = planner{full: s.kind == zv1.RunKind_RUN_KIND_FULL, diff: mp.Diff}
@@ -274,6 +277,7 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 	for _, w := range warns {
 		s.report.warnings(w.ws, w.zohoID)
 	}
+	s.countTaxes(plans)
 	for _, f := range unmapped {
 		st := l.failed(f.st, f.err.Error())
 		s.report.itemError(st.ZohoID, f.name, f.err.Error(), zv1.ItemStage_ITEM_STAGE_MAP, st.OdooID)

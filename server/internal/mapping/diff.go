@@ -41,6 +41,8 @@ func (mp *Mapper) equal(field string, want, have any) bool {
 	switch f.Type {
 	case "many2one":
 		return asID(want) == asID(have)
+	case "many2many":
+		return sameIDs(want, have)
 	case "float", "monetary":
 		a, aok := asFloat(want)
 		b, bok := asFloat(have)
@@ -111,6 +113,8 @@ func (mp *Mapper) Show(field string, v any) string {
 	}
 	f := mp.odoo[field]
 	switch f.Type {
+	case "many2many":
+		return mp.showIDs(v)
 	case "many2one":
 		if pair, ok := v.([]any); ok && len(pair) == 2 {
 			return fmt.Sprint(pair[1])
@@ -145,6 +149,9 @@ func (mp *Mapper) Fields() []string {
 	for _, fm := range mp.fields {
 		set[fm.Odoo] = true
 	}
+	for _, f := range mp.taxFields() {
+		set[f] = true
+	}
 	tv, _ := mp.dialect.TypeValues(mp.defType)
 	for k := range tv {
 		set[k] = true
@@ -170,6 +177,8 @@ func (mp *Mapper) NormalizeRead(field string, v any) any {
 	switch f.Type {
 	case "many2one":
 		return asID(v)
+	case "many2many":
+		return normalizeIDs(v)
 	case "float", "monetary":
 		n, _ := asFloat(v)
 		return n

@@ -50,6 +50,9 @@ type Product struct {
 	Checksum string
 	// ImageIdentity is Zoho's identity of the item's image; empty when it has none.
 	ImageIdentity string
+	// TaxesMatched and TaxesUnmatched count the item's Zoho taxes (sales,
+	// purchase) that found an Odoo tax, and those that did not (tax.go).
+	TaxesMatched, TaxesUnmatched int
 }
 
 // Mapper maps items for one Odoo target.
@@ -62,6 +65,7 @@ type Mapper struct {
 	cats     map[string]int64    // lower-cased complete name and leaf name → id
 	defType  odoo.ProductType
 	defaults map[string]any // converted default_values, minus the type keys
+	tax      *taxTable      // nil: the tax part is off (UseTaxes)
 	// Warnings gathered while building the mapper (once per run).
 	Warnings []Warning
 }
@@ -196,6 +200,13 @@ func (mp *Mapper) Map(it zoho.Item) (Product, []Warning, error) {
 	}
 	if mp.opts.Images.Enabled {
 		p.ImageIdentity = it.ImageIdentity()
+	}
+	if mp.tax != nil {
+		ws, err := mp.mapTaxes(it, &p)
+		if err != nil {
+			return Product{}, nil, err
+		}
+		warns = append(warns, ws...)
 	}
 	p.Checksum = Checksum(p.Values)
 	return p, warns, nil
