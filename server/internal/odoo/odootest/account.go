@@ -125,4 +125,3 @@ func (e *env) importMany2many(f *fieldDef, recs []*pyDict) (any, []*importErr, *
 	}
 	return []any{[]any{6, 0, ids}}, warns, nil
 }
-

@@ -295,7 +295,6 @@ func newSchema(version string, stock, account bool) *schema {
 		addStockModels(s, pt, pp)
 	}
 
-
 	// ---------------------------------------------------------- uom.category
 	uc := &modelDef{name: "uom.category", description: "Product UoM Categories", order: "id", recName: "name"}
 	uc.add(fd("name", "char", "Unit of Measure Category", "R", "S", "T"))
