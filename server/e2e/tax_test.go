@@ -164,3 +164,73 @@ func TestE2ETaxesTurnedOff(t *testing.T) {
 		t.Fatalf("exit %d counts %v warnings %v calls %v", code, counts(run), warningTexts(run), e.odoo.Calls())
 	}
 }
+
+// TestRealOdooTaxes: taxes into a real Odoo with the account app
+// (ZOHOSYNC_REAL_ODOO_TEMPLATE=odoo17account or odoo18account): matched by
+// rate and use, an unmatched rate (a warning, no tax on the new product),
+// is_taxable false (empty sets, Odoo's defaults not applied), no tax named
+// (Odoo's defaults), read back; a no-op resync and full sync write nothing.
+// On a template without the account app: one warning and a good run.
+func TestRealOdooTaxes(t *testing.T) {
+	ro := newRealOdoo(t, "")
+	ctx := context.Background()
+	fields, err := ro.client.ProductFields(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !odoo.TaxFieldOK(fields["taxes_id"]) {
+		e := ro.env(t, envOptions{imagesOff: true})
+		taxItems(e.zoho, 15)
+		e.start()
+		run, code := e.runNow()
+		if code != 0 || counts(run)["created"] != 4 || countWarnings(run, "taxes are not synced") != 1 {
+			t.Fatalf("without the account app: exit %d counts %v warnings %v", code, counts(run), warningTexts(run))
+		}
+		t.Logf("template %s (no account app): one warning, 4 products created", ro.templateName)
+		return
+	}
+	company, taxes, err := ro.client.Taxes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the rate to test with: the company's default sale tax's
+	var cos []map[string]any
+	if err := ro.client.Execute(ctx, "res.company", "read", []any{[]any{company}},
+		map[string]any{"fields": []any{"account_sale_tax_id", "account_purchase_tax_id"}}, &cos); err != nil {
+		t.Fatal(err)
+	}
+	defSale, defPurchase := odoo.Many2oneID(cos[0]["account_sale_tax_id"]), odoo.Many2oneID(cos[0]["account_purchase_tax_id"])
+	var rate float64
+	for _, tx := range taxes {
+		if tx.ID == defSale {
+			rate = tx.Amount
+		}
+	}
+	sale, ok1 := mappingMatch(taxes, odoo.TaxSale, company, rate)
+	purchase, ok2 := mappingMatch(taxes, odoo.TaxPurchase, company, rate)
+	if defSale == 0 || !ok1 || !ok2 {
+		t.Fatalf("template %s: default sale tax %d, taxes %+v: no sale and purchase tax at %g%%", ro.templateName, defSale, taxes, rate)
+	}
+	for _, tx := range taxes {
+		if tx.Amount == 18 {
+			t.Fatalf("template %s has an 18%% tax; the unmatched case needs a rate it lacks", ro.templateName)
+		}
+	}
+	t.Logf("template %s: company %d, %d taxes; %g%%: sale %d, purchase %d; defaults %d/%d", ro.templateName, company, len(taxes), rate, sale, purchase, defSale, defPurchase)
+	e := ro.env(t, envOptions{imagesOff: true})
+	taxItems(e.zoho, rate)
+	e.start()
+	checkTaxes(t, e, ro.client, sale, purchase, defSale, defPurchase, func() int { return 0 })
+}
+
+// mappingMatch is the tax the sync must choose for a rate with no Zoho name:
+// the lowest id of that use, company and rate (mapping.MatchTax's rule).
+func mappingMatch(taxes []odoo.Tax, use string, company int64, rate float64) (int64, bool) {
+	var best int64
+	for _, tx := range taxes {
+		if tx.Use == use && tx.CompanyID == company && tx.Amount == rate && (best == 0 || tx.ID < best) {
+			best = tx.ID
+		}
+	}
+	return best, best != 0
+}
