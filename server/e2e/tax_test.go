@@ -127,19 +127,43 @@ func TestE2ETaxes(t *testing.T) {
 	}
 }
 
+// TestE2ETaxesRPCsPerRun: a 1,000-item first sync of the emulator's seeded
+// catalogue (sales taxes GST18, GST5 or none, is_taxable false for none) with
+// taxes on and off: the taxes are read once a run, and the writes stay batched.
 func TestE2ETaxesRPCsPerRun(t *testing.T) {
-	e := newEnv(t, envOptions{imagesOff: true, items: 300, batchSize: 100, odoo: odootest.Options{Account: true}})
-	e.start()
-	e.odoo.ResetCalls()
-	run, code := e.runNow()
-	if code != 0 {
-		t.Fatalf("exit %d %v", code, run["error"])
+	const n = 1000
+	per := map[bool]int{}
+	for _, on := range []bool{false, true} {
+		e := newEnv(t, envOptions{imagesOff: true, items: n, batchSize: 100, odoo: odootest.Options{Account: true},
+			mappingOpts: map[string]any{"taxes": map[string]any{"enabled": on}}})
+		e.odoo.AddTax("GST 18%", "sale", 18) // GST18 matches, GST5 does not
+		e.start()
+		e.odoo.ResetCalls()
+		run, code := e.runNow()
+		if code != 0 {
+			t.Fatalf("exit %d %v", code, run["error"])
+		}
+		if c := counts(run); on && (c["taxes_matched"] == 0 || c["taxes_unmatched"] == 0) {
+			t.Errorf("counts %v: want both matched and unmatched taxes", c)
+		}
+		calls := e.odoo.Calls()
+		want := 0
+		if on {
+			want = 1
+		}
+		if calls["account.tax.search_read"] != want || calls["res.users.read"] != want {
+			t.Errorf("taxes on %v: tax reads %d, user reads %d, want %d each a run (calls %v)", on, calls["account.tax.search_read"], calls["res.users.read"], want, calls)
+		}
+		per[on] = e.odoo.TotalCalls()
+		t.Logf("taxes on %v: %d items, %d Odoo calls (%.3f per item), counts %v: %v", on, n, e.odoo.TotalCalls(), float64(e.odoo.TotalCalls())/n, counts(run), calls)
+		e.odoo.ResetCalls()
+		if run, code = e.runNow(); code != 0 || counts(run)["created"]+counts(run)["updated"] != 0 || e.odoo.Calls()["product.template.load"] != 0 {
+			t.Fatalf("no-op resync wrote: exit %d counts %v calls %v", code, counts(run), e.odoo.Calls())
+		}
 	}
-	calls := e.odoo.Calls()
-	if calls["account.tax.search_read"] != 1 || calls["res.users.read"] != 1 {
-		t.Errorf("tax reads %d, user reads %d, want 1 each a run (calls %v)", calls["account.tax.search_read"], calls["res.users.read"], calls)
+	if per[true] > per[false]+2+3*n/100 {
+		t.Errorf("taxes on: %d calls, off: %d; want at most 2 reads and 3 more load() calls per batch", per[true], per[false])
 	}
-	t.Logf("300 items with taxes: %d Odoo calls (%.3f per item): %v", e.odoo.TotalCalls(), float64(e.odoo.TotalCalls())/300, calls)
 }
 
 func TestE2ETaxesWithoutTheAccountApp(t *testing.T) {

@@ -275,6 +275,9 @@ func printSummary(w io.Writer, r *zv1.Run) {
 		fmt.Fprintf(w, "  stock: adjusted %d%s, unchanged %d, skipped %d (product × warehouse)\n",
 			c.GetStockAdjusted(), verb, c.GetStockUnchanged(), c.GetStockSkipped())
 	}
+	if c.GetTaxesMatched()+c.GetTaxesUnmatched() > 0 {
+		fmt.Fprintf(w, "  taxes: matched %d, unmatched %d (Zoho sales/purchase taxes)\n", c.GetTaxesMatched(), c.GetTaxesUnmatched())
+	}
 	fmt.Fprintf(w, "  calls: Zoho %d, Odoo %d\n", r.GetZohoCalls(), r.GetOdooCalls())
 	for _, wn := range r.GetWarnings() {
 		fmt.Fprintf(w, "  warning: %s\n", wn.GetMessage())
