@@ -109,3 +109,17 @@ func TestWriteProductsTaxesThroughLoad(t *testing.T) {
 		t.Fatalf("unknown tax id: %v %+v", err, got)
 	}
 }
+
+func TestTaxFieldsOnOdoo18(t *testing.T) {
+	c, _ := client(t, odootest.Options{Version: "18.0", Account: true})
+	s, err := c.Connect(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := s.Fields["taxes_id"]; !odoo.TaxFieldOK(f) || f.String != "Sales Taxes" {
+		t.Errorf("18 taxes_id %+v", f)
+	}
+	if f := s.Fields["supplier_taxes_id"]; !odoo.TaxFieldOK(f) || f.String != "Purchase Taxes" {
+		t.Errorf("18 supplier_taxes_id %+v", f)
+	}
+}

@@ -7,10 +7,14 @@ import "strings"
 // customer/vendor tax fields, which default to them on create.
 
 func addAccountModels(s *schema, pt, pp *modelDef) {
+	sale, purchase := "Customer Taxes", "Vendor Taxes"
+	if s.major >= 18 {
+		sale, purchase = "Sales Taxes", "Purchase Taxes"
+	}
 	for _, m := range []*modelDef{pt, pp} {
 		for _, f := range []*fieldDef{
-			fd("taxes_id", "many2many", "Customer Taxes", "S", "rel=account.tax"),
-			fd("supplier_taxes_id", "many2many", "Vendor Taxes", "S", "rel=account.tax"),
+			fd("taxes_id", "many2many", sale, "S", "rel=account.tax"),
+			fd("supplier_taxes_id", "many2many", purchase, "S", "rel=account.tax"),
 		} {
 			f.inherited = m == pp
 			f.buildDesc()
