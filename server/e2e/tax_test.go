@@ -103,7 +103,13 @@ func checkTaxes(t *testing.T, e *env, c *odoo.Client, sale, purchase, defSale, d
 }
 
 func TestE2ETaxes(t *testing.T) {
-	e := newEnv(t, envOptions{imagesOff: true, odoo: odootest.Options{Account: true}})
+	for _, v := range []string{"17.0", "18.0"} {
+		t.Run(v, func(t *testing.T) { e2eTaxes(t, v) })
+	}
+}
+
+func e2eTaxes(t *testing.T, version string) {
+	e := newEnv(t, envOptions{imagesOff: true, odoo: odootest.Options{Version: version, Account: true}})
 	taxItems(e.zoho, 15)
 	e.start()
 	c := odoo.New(odoo.Config{URL: e.odoo.URL, DB: "odoo", Username: "admin", Password: odooPassword})
