@@ -288,6 +288,9 @@ func printSummary(w io.Writer, r *zv1.Run) {
 		}
 		fmt.Fprintf(w, "  fields written%s: %s\n", verb, strings.Join(parts, ", "))
 	}
+	if c.GetTaxesMatched()+c.GetTaxesUnmatched() > 0 {
+		fmt.Fprintf(w, "  taxes: matched %d, unmatched %d (Zoho sales/purchase taxes)\n", c.GetTaxesMatched(), c.GetTaxesUnmatched())
+	}
 	fmt.Fprintf(w, "  calls: Zoho %d, Odoo %d\n", r.GetZohoCalls(), r.GetOdooCalls())
 	for _, wn := range r.GetWarnings() {
 		fmt.Fprintf(w, "  warning: %s\n", wn.GetMessage())

@@ -81,7 +81,13 @@ var exampleFiles = []struct{ name, body string }{
       "categories": {"enabled": true, "create_missing": true, "parent": "All"},
       "product_type": {"from_zoho": true},
       "weight": {"enabled": true, "unit": "kg"},
-      "volume": {"enabled": true, "unit": "m3"}
+      "volume": {"enabled": true, "unit": "m3"},
+      "taxes": {
+        "enabled": true,
+        "sale_field": "taxes_id",
+        "purchase_field": "supplier_taxes_id",
+        "purchase_from_sales": false
+      }
     }
   }
 }
@@ -180,6 +186,10 @@ where the Inventory app is installed).
 | product_type.from_zoho | true | services, storable goods (tracked in Zoho, Inventory app in Odoo) and consumables from Zoho; false: default_values.type |
 | weight.enabled, weight.unit | true, "kg" | Zoho weight converted to Odoo's weight unit ("kg" or "lb") |
 | volume.enabled, volume.unit | true, "m3" | length × width × height converted to Odoo's volume unit ("m3" or "ft3") |
+| taxes.enabled | true | Zoho's sales/purchase taxes → the product's customer/vendor taxes, matched to the company's Odoo taxes by rate (needs Odoo's Invoicing app; without it: one warning) |
+| taxes.sale_field | "taxes_id" | Odoo field for the sales tax; "" leaves it alone |
+| taxes.purchase_field | "supplier_taxes_id" | Odoo field for the purchase tax; "" leaves it alone |
+| taxes.purchase_from_sales | false | an item without a purchase tax of its own takes its sales tax's rate for the purchase side |
 
 ## sync_schedule.json
 

@@ -39,6 +39,7 @@ type Options struct {
 	Images          ImageOptions
 	Stock           StockOptions // off by default
 	Model           ModelOptions // barcodes, categories, types, weight and volume (model.go)
+	Taxes           TaxOptions   // on by default, where Odoo has the account app
 }
 
 // ImageOptions control image sync.
@@ -99,6 +100,7 @@ func defaultOptions() Options {
 			CacheMaxBytes: 512 << 20,
 		},
 		Model: defaultModelOptions(),
+		Taxes: defaultTaxOptions(),
 	}
 }
 
@@ -129,6 +131,7 @@ type optionsFile struct {
 	} `json:"images"`
 	Stock *stockFile `json:"stock"`
 	modelFile
+	Taxes *taxFile `json:"taxes"`
 }
 
 // LoadMapping reads field_mapping.json; a missing file gives the built-in mapping.
@@ -222,6 +225,9 @@ func applyOptions(path string, o *Options, f *optionsFile) error {
 		return err
 	}
 	if err := applyModel(path, &o.Model, f.modelFile); err != nil {
+		return err
+	}
+	if err := applyTaxes(path, &o.Taxes, f.Taxes); err != nil {
 		return err
 	}
 	im := f.Images

@@ -114,6 +114,10 @@ type fakeOdoo struct {
 	// the product without it, with the reason.
 	refuseImage map[string]string
 	archiveMiss map[int64]bool // Archive says these are gone
+	// taxes (tax_fakes_test.go): the company's taxes and Taxes' error.
+	taxCompany int64
+	taxes      []odoo.Tax
+	taxErr     error
 }
 
 func newFakeOdoo() *fakeOdoo {

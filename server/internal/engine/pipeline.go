@@ -96,6 +96,9 @@ func (s *syncRun) connect(ctx context.Context) error {
 		return &configError{err}
 	}
 	s.report.warnings(mp.Warnings, "")
+	if err := s.connectTaxes(ctx, schema.Fields, mp); err != nil {
+		return err
+	}
 	s.report.show = mp.Show
 	s.mapItems = mapStage{mapper: mp}
 	s.planner = planner{full: s.kind == zv1.RunKind_RUN_KIND_FULL, diff: mp.Diff}
@@ -303,6 +306,7 @@ func (s *syncRun) handlePage(ctx context.Context, items []zoho.Item) (err error)
 	for _, w := range warns {
 		s.report.warnings(w.ws, w.zohoID)
 	}
+	s.countTaxes(plans)
 	for _, f := range unmapped {
 		reason := f.err.Error()
 		st := f.st

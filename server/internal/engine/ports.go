@@ -31,6 +31,7 @@ type OdooTarget interface {
 	odooWriter
 	odooPictures
 	odooStock
+	odooTaxes
 	Stats() odoo.Stats
 }
 
@@ -60,6 +61,11 @@ type odooStock interface {
 	Warehouses(ctx context.Context) ([]odoo.Warehouse, error)
 	ReadStock(ctx context.Context, templateIDs []int64, whs []odoo.Warehouse) (map[int64]odoo.StockProduct, map[odoo.StockKey]odoo.StockLevel, error)
 	ApplyStock(ctx context.Context, sets []odoo.StockSet, batchSize int) ([]odoo.Result, error)
+}
+
+// odooTaxes is what the tax part reads, once a run (docs/odoo.md#taxes).
+type odooTaxes interface {
+	Taxes(ctx context.Context) (company int64, taxes []odoo.Tax, err error)
 }
 
 // ImageFetcher gets an item's checked image (*images.Fetcher).

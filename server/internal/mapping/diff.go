@@ -45,6 +45,8 @@ func (mp *Mapper) equal(field string, want, have any) bool {
 			return strings.EqualFold(name, categoryName(have))
 		}
 		return asID(want) == asID(have)
+	case "many2many":
+		return sameIDs(want, have)
 	case "float", "monetary":
 		a, aok := asFloat(want)
 		b, bok := asFloat(have)
@@ -115,6 +117,8 @@ func (mp *Mapper) Show(field string, v any) string {
 	}
 	f := mp.odoo[field]
 	switch f.Type {
+	case "many2many":
+		return mp.showIDs(v)
 	case "many2one":
 		if pair, ok := v.([]any); ok && len(pair) == 2 {
 			return fmt.Sprint(pair[1])
@@ -152,6 +156,9 @@ func (mp *Mapper) Fields() []string {
 	for _, fm := range mp.fields {
 		set[fm.Odoo] = true
 	}
+	for _, f := range mp.taxFields() {
+		set[f] = true
+	}
 	tv, _ := mp.dialect.TypeValues(mp.defType)
 	for k := range tv {
 		set[k] = true
@@ -186,6 +193,8 @@ func (mp *Mapper) NormalizeRead(field string, v any) any {
 			return categoryName(v)
 		}
 		return asID(v)
+	case "many2many":
+		return normalizeIDs(v)
 	case "float", "monetary":
 		n, _ := asFloat(v)
 		return n

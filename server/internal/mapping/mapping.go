@@ -50,6 +50,9 @@ type Product struct {
 	Checksum string
 	// ImageIdentity is Zoho's identity of the item's image; empty when it has none.
 	ImageIdentity string
+	// TaxesMatched and TaxesUnmatched count the item's Zoho taxes (sales,
+	// purchase) that found an Odoo tax, and those that did not (tax.go).
+	TaxesMatched, TaxesUnmatched int
 }
 
 // Mapper maps items for one Odoo target.
@@ -65,6 +68,7 @@ type Mapper struct {
 	model    []config.ModelField // product-model fields this Odoo has (model.go)
 	model2   config.ModelOptions
 	catNames map[string]string // lower-cased complete name and leaf name → complete name
+	tax      *taxTable         // nil: the tax part is off (UseTaxes)
 	// Warnings gathered while building the mapper (once per run).
 	Warnings []Warning
 }
@@ -205,6 +209,13 @@ func (mp *Mapper) Map(it zoho.Item) (Product, []Warning, error) {
 	}
 	if mp.opts.Images.Enabled {
 		p.ImageIdentity = it.ImageIdentity()
+	}
+	if mp.tax != nil {
+		ws, err := mp.mapTaxes(it, &p)
+		if err != nil {
+			return Product{}, nil, err
+		}
+		warns = append(warns, ws...)
 	}
 	p.Checksum = Checksum(p.Values)
 	return p, warns, nil

@@ -428,6 +428,8 @@ func FormatImportValue(v any) string {
 		return strconv.FormatInt(x, 10)
 	case int:
 		return strconv.Itoa(x)
+	case TaxIDs:
+		return x.importValue()
 	}
 	return fmt.Sprint(v)
 }

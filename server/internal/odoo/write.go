@@ -62,9 +62,10 @@ func (r *Refusal) Unwrap() error { return r.cause }
 
 func refused(reason string, cause error) *Refusal { return &Refusal{Reason: reason, cause: cause} }
 
-// column is the load() column of a field: many2one values go by database id.
+// column is the load() column of a field: many2one and many2many values go
+// by database id (a many2many cell is a comma-separated list, docs/odoo.md#taxes).
 func (c *Client) column(field string) string {
-	if c.fields[field].Type == "many2one" {
+	if t := c.fields[field].Type; t == "many2one" || t == "many2many" {
 		return field + "/.id"
 	}
 	return field

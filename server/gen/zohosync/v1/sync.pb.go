@@ -436,6 +436,13 @@ const (
 	// A product's stock was not synced: tracked by lot or serial number, not
 	// storable in Odoo, or its quantity was refused.
 	WarningCode_WARNING_CODE_STOCK_SKIPPED WarningCode = 99
+	// A Zoho tax rate has no active Odoo tax of that rate and use (sale or
+	// purchase) in the company: those products keep their taxes, and new ones
+	// get none.
+	WarningCode_WARNING_CODE_TAX_UNMATCHED WarningCode = 90
+	// Taxes are on (products.options.taxes) but this Odoo has no account app,
+	// or the user may not read its taxes: taxes are not synced this run.
+	WarningCode_WARNING_CODE_TAXES_UNAVAILABLE WarningCode = 91
 )
 
 // Enum value maps for WarningCode.
@@ -454,6 +461,8 @@ var (
 		97: "WARNING_CODE_STOCK_UNAVAILABLE",
 		98: "WARNING_CODE_STOCK_LOCATION_UNMAPPED",
 		99: "WARNING_CODE_STOCK_SKIPPED",
+		90: "WARNING_CODE_TAX_UNMATCHED",
+		91: "WARNING_CODE_TAXES_UNAVAILABLE",
 	}
 	WarningCode_value = map[string]int32{
 		"WARNING_CODE_UNSPECIFIED":             0,
@@ -469,6 +478,8 @@ var (
 		"WARNING_CODE_STOCK_UNAVAILABLE":       97,
 		"WARNING_CODE_STOCK_LOCATION_UNMAPPED": 98,
 		"WARNING_CODE_STOCK_SKIPPED":           99,
+		"WARNING_CODE_TAX_UNMATCHED":           90,
+		"WARNING_CODE_TAXES_UNAVAILABLE":       91,
 	}
 )
 
@@ -596,8 +607,14 @@ type Counts struct {
 	// input or picture. Only the others are new; the scheduler's auto-disable
 	// counts a run only for new failures.
 	RepeatedFailures int64 `protobuf:"varint,60,opt,name=repeated_failures,json=repeatedFailures,proto3" json:"repeated_failures,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Zoho taxes (an item's sales tax, its purchase tax) matched to an Odoo tax
+	// of the same rate and use (products.options.taxes).
+	TaxesMatched int64 `protobuf:"varint,90,opt,name=taxes_matched,json=taxesMatched,proto3" json:"taxes_matched,omitempty"`
+	// Zoho taxes with no Odoo tax of their rate and use; each rate has a
+	// WARNING_CODE_TAX_UNMATCHED warning.
+	TaxesUnmatched int64 `protobuf:"varint,91,opt,name=taxes_unmatched,json=taxesUnmatched,proto3" json:"taxes_unmatched,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Counts) Reset() {
@@ -745,6 +762,20 @@ func (x *Counts) GetStockSkipped() int64 {
 func (x *Counts) GetRepeatedFailures() int64 {
 	if x != nil {
 		return x.RepeatedFailures
+	}
+	return 0
+}
+
+func (x *Counts) GetTaxesMatched() int64 {
+	if x != nil {
+		return x.TaxesMatched
+	}
+	return 0
+}
+
+func (x *Counts) GetTaxesUnmatched() int64 {
+	if x != nil {
+		return x.TaxesUnmatched
 	}
 	return 0
 }
@@ -2669,7 +2700,7 @@ var File_zohosync_v1_sync_proto protoreflect.FileDescriptor
 
 const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\n" +
-	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18zohosync/v1/errors.proto\"\xd9\x05\n" +
+	"\x16zohosync/v1/sync.proto\x12\vzohosync.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18zohosync/v1/errors.proto\"\xa7\x06\n" +
 	"\x06Counts\x12\x12\n" +
 	"\x04seen\x18\x01 \x01(\x03R\x04seen\x12\x18\n" +
 	"\acreated\x18\x02 \x01(\x03R\acreated\x12\x18\n" +
@@ -2688,7 +2719,9 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x0estock_adjusted\x18a \x01(\x03R\rstockAdjusted\x12'\n" +
 	"\x0fstock_unchanged\x18b \x01(\x03R\x0estockUnchanged\x12#\n" +
 	"\rstock_skipped\x18c \x01(\x03R\fstockSkipped\x12+\n" +
-	"\x11repeated_failures\x18< \x01(\x03R\x10repeatedFailures\x1a@\n" +
+	"\x11repeated_failures\x18< \x01(\x03R\x10repeatedFailures\x12#\n" +
+	"\rtaxes_matched\x18Z \x01(\x03R\ftaxesMatched\x12'\n" +
+	"\x0ftaxes_unmatched\x18[ \x01(\x03R\x0etaxesUnmatched\x1a@\n" +
 	"\x12FieldsWrittenEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x03R\x05value:\x028\x01\"\xf3\x01\n" +
@@ -2884,7 +2917,7 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"\x16ITEM_STAGE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eITEM_STAGE_MAP\x10\x01\x12\x14\n" +
 	"\x10ITEM_STAGE_WRITE\x10\x02\x12\x14\n" +
-	"\x10ITEM_STAGE_IMAGE\x10\x03*\xea\x03\n" +
+	"\x10ITEM_STAGE_IMAGE\x10\x03*\xae\x04\n" +
 	"\vWarningCode\x12\x1c\n" +
 	"\x18WARNING_CODE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aWARNING_CODE_UOM_NOT_FOUND\x10\x01\x12#\n" +
@@ -2898,7 +2931,9 @@ const file_zohosync_v1_sync_proto_rawDesc = "" +
 	"!WARNING_CODE_MEASURE_UNIT_UNKNOWN\x10Q\x12\"\n" +
 	"\x1eWARNING_CODE_STOCK_UNAVAILABLE\x10a\x12(\n" +
 	"$WARNING_CODE_STOCK_LOCATION_UNMAPPED\x10b\x12\x1e\n" +
-	"\x1aWARNING_CODE_STOCK_SKIPPED\x10c2\x90\x04\n" +
+	"\x1aWARNING_CODE_STOCK_SKIPPED\x10c\x12\x1e\n" +
+	"\x1aWARNING_CODE_TAX_UNMATCHED\x10Z\x12\"\n" +
+	"\x1eWARNING_CODE_TAXES_UNAVAILABLE\x10[2\x90\x04\n" +
 	"\vSyncService\x12F\n" +
 	"\aRunSync\x12\x1b.zohosync.v1.RunSyncRequest\x1a\x1c.zohosync.v1.RunSyncResponse0\x01\x12J\n" +
 	"\tStartSync\x12\x1d.zohosync.v1.StartSyncRequest\x1a\x1e.zohosync.v1.StartSyncResponse\x12I\n" +

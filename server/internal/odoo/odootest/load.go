@@ -482,7 +482,9 @@ func (e *env) importConvert(model string, f *fieldDef, value any) (any, []*impor
 			return false, warns, nil
 		}
 		return id, warns, nil
-	case "many2many", "one2many", "date", "datetime":
+	case "many2many":
+		return e.importMany2many(f, value.([]*pyDict))
+	case "one2many", "date", "datetime":
 		return nil, nil, &importErr{msg: fmt.Sprintf("odootest does not emulate importing %s fields (%%(field)s)", f.typ)}
 	case "properties", "properties_definition":
 		return nil, nil, &importErr{msg: fmt.Sprintf("Unable to import field type '%s'  ", f.typ)}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -839,10 +840,45 @@ const tbSelectionTail = `  File "{odoo}/odoo/fields.py", line 2828, in convert_t
   File "{odoo}/odoo/fields.py", line 2838, in convert_to_cache
 `
 
-// x2m is a one2many/many2many value written by create/write. zohosync
-// writes none: only the empty ones the recordings send (False, [] or a
-// clear command) are emulated, and clear the field.
-type x2m struct{}
+// x2m is a one2many/many2many value written by create/write: the empty ones
+// the recordings send (False, [] or a clear command, which clear the field)
+// and, on many2many fields, Command.set (6, 0, ids), Command.link (4, id) and
+// Command.unlink (3, id), which load() makes of a "field/.id" cell (account.go).
+type x2m struct {
+	cmds []x2mCmd
+}
+
+type x2mCmd struct {
+	op  int // 3 unlink, 4 link, 5 clear, 6 set
+	ids []int
+}
+
+// apply returns the field's ids after the commands, from the current ones.
+func (x *x2m) apply(cur []int) []int {
+	out := slices.Clone(cur)
+	if len(x.cmds) == 0 {
+		return []int{}
+	}
+	for _, c := range x.cmds {
+		switch c.op {
+		case 5:
+			out = nil
+		case 6:
+			out = slices.Clone(c.ids)
+		case 4:
+			if !slices.Contains(out, c.ids[0]) {
+				out = append(out, c.ids[0])
+			}
+		case 3:
+			out = slices.DeleteFunc(out, func(id int) bool { return id == c.ids[0] })
+		}
+	}
+	if out == nil {
+		out = []int{}
+	}
+	slices.Sort(out) // read back in the comodel's order; account.tax and the recorded ones order by id here
+	return out
+}
 
 func (e *env) convertX2many(model string, f *fieldDef, v any, tb string) (any, *odooError) {
 	list, isList := v.([]any)
@@ -852,12 +888,45 @@ func (e *env) convertX2many(model string, f *fieldDef, v any, tb string) (any, *
 	if !isList {
 		return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
 	}
+	notEmulated := pyError(tb, "NotImplementedError", fmt.Sprintf("odootest does not emulate this command on %s.%s: %s", model, f.name, pyRepr(v)))
+	x := &x2m{}
 	for _, c := range list {
-		if t, ok := c.([]any); !ok || len(t) == 0 || t[0] != 5 {
-			return nil, pyError(tb, "NotImplementedError", fmt.Sprintf("odootest does not emulate this command on %s.%s: %s", model, f.name, pyRepr(v)))
+		t, ok := c.([]any)
+		if !ok || len(t) == 0 {
+			return nil, notEmulated
+		}
+		op, _ := t[0].(int)
+		switch {
+		case op == 5:
+			x.cmds = append(x.cmds, x2mCmd{op: 5})
+		case f.typ == "many2many" && op == 6 && len(t) == 3:
+			ids, ok := toIDs(t[2])
+			if !ok {
+				return nil, notEmulated
+			}
+			x.cmds = append(x.cmds, x2mCmd{op: 6, ids: ids})
+		case f.typ == "many2many" && (op == 4 || op == 3) && len(t) >= 2:
+			id, ok := t[1].(int)
+			if !ok {
+				return nil, notEmulated
+			}
+			x.cmds = append(x.cmds, x2mCmd{op: op, ids: []int{id}})
+		default:
+			return nil, notEmulated
+		}
+		for _, c := range x.cmds {
+			for _, id := range c.ids {
+				if e.model(f.relation) != nil && !e.exists(f.relation, id) {
+					return nil, pyError(tb, "psycopg2.errors.ForeignKeyViolation", fmt.Sprintf(
+						"insert or update on table %q violates foreign key constraint\nDETAIL:  Key (id)=(%d) is not present in table %q.", tableName(model)+"_"+f.name+"_rel", id, tableName(f.relation)))
+				}
+			}
 		}
 	}
-	return &x2m{}, nil
+	if len(x.cmds) == 0 {
+		x.cmds = []x2mCmd{{op: 5}}
+	}
+	return x, nil
 }
 
 // floatRound mimics odoo.tools.float_round (HALF-UP) followed by the

@@ -266,6 +266,9 @@ func templateDefaults(e *env, vals *pyDict) {
 	}
 	vals.SetDefault("active", true)
 	vals.SetDefault("priority", "0")
+	if e.sch.account {
+		accountDefaults(e, vals)
+	}
 	if e.sch.major >= 18 && e.sch.stock {
 		vals.SetDefault("is_storable", false)
 	}

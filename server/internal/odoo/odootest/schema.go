@@ -184,6 +184,7 @@ type schema struct {
 	version string // "16.0", "17.0", "18.0"
 	major   int
 	stock   bool
+	account bool // the Invoicing (account) app's product fields and taxes (account.go)
 	models  map[string]*modelDef
 }
 
@@ -205,8 +206,8 @@ var productProductOwn = []string{
 	"product_template_attribute_value_ids", "additional_product_tag_ids", "combination_indices",
 }
 
-func newSchema(version string, stock bool) *schema {
-	s := &schema{version: version, stock: stock, models: map[string]*modelDef{}}
+func newSchema(version string, stock, account bool) *schema {
+	s := &schema{version: version, stock: stock, account: account, models: map[string]*modelDef{}}
 	fmt.Sscanf(version, "%d", &s.major)
 
 	// ---------------------------------------------------------- product.template
@@ -390,6 +391,9 @@ func newSchema(version string, stock bool) *schema {
 	logAccessFields(us)
 	s.models[us.name] = finish(us)
 
+	if account {
+		addAccountModels(s, pt, pp)
+	}
 	for _, m := range s.models {
 		finish(m)
 	}

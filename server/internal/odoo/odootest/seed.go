@@ -38,6 +38,9 @@ func (s *Server) seed() {
 	put("res.company", 1, row{"name": "My Company", "partner_id": 1, "currency_id": 1, "active": true, "sequence": 10})
 	xmlid("base", "main_company", "res.company", 1)
 
+	if s.opts.Account {
+		s.seedTaxes(put, xmlid)
+	}
 	put("res.users", 1, row{"login": "__system__", "partner_id": 2, "company_id": 1, "active": false})
 	xmlid("base", "user_root", "res.users", 1)
 	put("res.users", 2, row{"login": s.opts.Login, "partner_id": 3, "company_id": 1, "active": true, "__password": s.opts.Password})

@@ -19,6 +19,10 @@ type Options struct {
 	// Stock emulates the stock module: 16/17 add detailed_type 'product'
 	// (Storable Product); 18 adds the boolean is_storable.
 	Stock bool
+	// Account emulates the Invoicing (account) app's part of products: the
+	// account.tax model with a fresh generic chart's two 15% taxes, and the
+	// products' taxes_id/supplier_taxes_id, defaulting to them (account.go).
+	Account bool
 	// DB, Login, Password default to "odoo", "admin", "admin"; admin is uid 2.
 	DB, Login, Password string
 	// APIKey, when set (40 hex characters), is accepted in place of the password.
@@ -108,7 +112,7 @@ func NewServer(opts Options) *Server {
 	s := &Server{
 		opts:    opts,
 		db:      newStore(),
-		sch:     newSchema(opts.Version, opts.Stock),
+		sch:     newSchema(opts.Version, opts.Stock, opts.Account),
 		calls:   map[string]int{},
 		latency: opts.Latency,
 	}

@@ -42,6 +42,14 @@ type Item struct {
 	TaxID               string
 	TaxName             string
 	TaxPercentage       float64
+	// PurchaseTaxID/Name/Percentage are a purchase tax of the item's own,
+	// rendered as purchase_tax_* only when PurchaseTaxName is set
+	// (docs/zoho.md#taxes); Taxable overrides is_taxable, which otherwise is
+	// true exactly when the item has a sales tax.
+	PurchaseTaxID         string
+	PurchaseTaxName       string
+	PurchaseTaxPercentage float64
+	Taxable               *bool
 
 	// Variants (Inventory item groups).
 	GroupID    string

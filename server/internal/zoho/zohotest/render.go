@@ -12,21 +12,22 @@ import (
 // itemJSON is one item as Zoho renders it. Embedded pointers add the
 // Inventory-only and detail-only fields.
 type itemJSON struct {
-	ItemID              string  `json:"item_id"`
-	Name                string  `json:"name"`
-	ItemName            string  `json:"item_name"`
-	Status              string  `json:"status"`
-	Description         string  `json:"description"`
-	Rate                float64 `json:"rate"`
-	Unit                string  `json:"unit"`
-	SKU                 string  `json:"sku"`
-	ProductType         string  `json:"product_type"`
-	ItemType            string  `json:"item_type"`
-	TaxID               string  `json:"tax_id"`
-	TaxName             string  `json:"tax_name"`
-	TaxPercentage       float64 `json:"tax_percentage"`
-	TaxType             string  `json:"tax_type"`
-	IsTaxable           bool    `json:"is_taxable"`
+	ItemID        string  `json:"item_id"`
+	Name          string  `json:"name"`
+	ItemName      string  `json:"item_name"`
+	Status        string  `json:"status"`
+	Description   string  `json:"description"`
+	Rate          float64 `json:"rate"`
+	Unit          string  `json:"unit"`
+	SKU           string  `json:"sku"`
+	ProductType   string  `json:"product_type"`
+	ItemType      string  `json:"item_type"`
+	TaxID         string  `json:"tax_id"`
+	TaxName       string  `json:"tax_name"`
+	TaxPercentage float64 `json:"tax_percentage"`
+	TaxType       string  `json:"tax_type"`
+	IsTaxable     bool    `json:"is_taxable"`
+	*purchaseTaxJSON
 	PurchaseRate        float64 `json:"purchase_rate"`
 	PurchaseDescription string  `json:"purchase_description"`
 	AccountID           string  `json:"account_id"`
@@ -55,6 +56,13 @@ type itemJSON struct {
 	*detailJSON
 	CreatedTime      string `json:"created_time"`
 	LastModifiedTime string `json:"last_modified_time"`
+}
+
+// purchaseTaxJSON is an item's own purchase tax, where it has one.
+type purchaseTaxJSON struct {
+	PurchaseTaxID         string  `json:"purchase_tax_id"`
+	PurchaseTaxName       string  `json:"purchase_tax_name"`
+	PurchaseTaxPercentage float64 `json:"purchase_tax_percentage"`
 }
 
 type stockJSON struct {
@@ -139,6 +147,12 @@ func (s *Server) renderItem(it *Item, p product, detail bool) itemJSON {
 	}
 	if it.TaxName != "" {
 		j.TaxType = "tax"
+	}
+	if it.Taxable != nil {
+		j.IsTaxable = *it.Taxable
+	}
+	if it.PurchaseTaxName != "" {
+		j.purchaseTaxJSON = &purchaseTaxJSON{it.PurchaseTaxID, it.PurchaseTaxName, it.PurchaseTaxPercentage}
 	}
 	if it.ItemType != "sales" {
 		j.PurchaseAccountID, j.PurchaseAccountName = "2077500000000000302", "Cost of Goods Sold"

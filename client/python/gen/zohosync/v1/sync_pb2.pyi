@@ -50,6 +50,8 @@ WARNING_CODE_STOCK_LOCATION_UNMAPPED: WarningCode
 WARNING_CODE_STOCK_SKIPPED: WarningCode
 WARNING_CODE_STOCK_UNAVAILABLE: WarningCode
 WARNING_CODE_STORABLE_UNAVAILABLE: WarningCode
+WARNING_CODE_TAXES_UNAVAILABLE: WarningCode
+WARNING_CODE_TAX_UNMATCHED: WarningCode
 WARNING_CODE_UNSPECIFIED: WarningCode
 WARNING_CODE_UOM_NOT_FOUND: WarningCode
 
@@ -66,7 +68,7 @@ class CancelRunResponse(_message.Message):
     def __init__(self, run: _Optional[_Union[Run, _Mapping]] = ...) -> None: ...
 
 class Counts(_message.Message):
-    __slots__ = ["archived", "created", "failed", "fields_written", "image_bytes_downloaded", "image_bytes_sent", "images_cleared", "images_downloaded", "images_failed", "images_unchanged", "repeated_failures", "seen", "stock_adjusted", "stock_skipped", "stock_unchanged", "unchanged", "updated"]
+    __slots__ = ["archived", "created", "failed", "fields_written", "image_bytes_downloaded", "image_bytes_sent", "images_cleared", "images_downloaded", "images_failed", "images_unchanged", "repeated_failures", "seen", "stock_adjusted", "stock_skipped", "stock_unchanged", "taxes_matched", "taxes_unmatched", "unchanged", "updated"]
     class FieldsWrittenEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -89,6 +91,8 @@ class Counts(_message.Message):
     STOCK_ADJUSTED_FIELD_NUMBER: _ClassVar[int]
     STOCK_SKIPPED_FIELD_NUMBER: _ClassVar[int]
     STOCK_UNCHANGED_FIELD_NUMBER: _ClassVar[int]
+    TAXES_MATCHED_FIELD_NUMBER: _ClassVar[int]
+    TAXES_UNMATCHED_FIELD_NUMBER: _ClassVar[int]
     UNCHANGED_FIELD_NUMBER: _ClassVar[int]
     UPDATED_FIELD_NUMBER: _ClassVar[int]
     archived: int
@@ -106,9 +110,11 @@ class Counts(_message.Message):
     stock_adjusted: int
     stock_skipped: int
     stock_unchanged: int
+    taxes_matched: int
+    taxes_unmatched: int
     unchanged: int
     updated: int
-    def __init__(self, seen: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., archived: _Optional[int] = ..., failed: _Optional[int] = ..., images_downloaded: _Optional[int] = ..., images_unchanged: _Optional[int] = ..., images_failed: _Optional[int] = ..., image_bytes_downloaded: _Optional[int] = ..., images_cleared: _Optional[int] = ..., image_bytes_sent: _Optional[int] = ..., fields_written: _Optional[_Mapping[str, int]] = ..., stock_adjusted: _Optional[int] = ..., stock_unchanged: _Optional[int] = ..., stock_skipped: _Optional[int] = ..., repeated_failures: _Optional[int] = ...) -> None: ...
+    def __init__(self, seen: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., unchanged: _Optional[int] = ..., archived: _Optional[int] = ..., failed: _Optional[int] = ..., images_downloaded: _Optional[int] = ..., images_unchanged: _Optional[int] = ..., images_failed: _Optional[int] = ..., image_bytes_downloaded: _Optional[int] = ..., images_cleared: _Optional[int] = ..., image_bytes_sent: _Optional[int] = ..., fields_written: _Optional[_Mapping[str, int]] = ..., stock_adjusted: _Optional[int] = ..., stock_unchanged: _Optional[int] = ..., stock_skipped: _Optional[int] = ..., repeated_failures: _Optional[int] = ..., taxes_matched: _Optional[int] = ..., taxes_unmatched: _Optional[int] = ...) -> None: ...
 
 class FieldChange(_message.Message):
     __slots__ = ["field", "new_value", "old_value"]
