@@ -270,8 +270,9 @@ func (e *env) applyNonColumn(model string, id int, conv map[string]any, raw *pyD
 		}
 		switch {
 		case f.typ == "many2many":
-			if _, ok := conv[k].(*x2m); ok {
-				e.st.set(model, id, k, []int{})
+			if x, ok := conv[k].(*x2m); ok {
+				cur, _ := e.st.row(model, id)[k].([]int)
+				e.st.set(model, id, k, x.apply(cur))
 			}
 		case f.typ == "one2many":
 			// only empty commands are accepted (see convertX2many)

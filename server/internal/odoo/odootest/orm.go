@@ -1,6 +1,7 @@
 package odootest
 
 import (
+	"slices"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -71,6 +72,10 @@ func (e *env) storedOrComputed(model string, id int, fname string) any {
 	case "product.product":
 		if v, ok := e.variantCompute(id, r, fname); ok {
 			return v
+		}
+	case "product.template.attribute.value":
+		if fname == "name" {
+			return e.value("product.attribute.value", idOf(r["product_attribute_value_id"]), "name")
 		}
 	case "product.category":
 		switch fname {
@@ -839,25 +844,96 @@ const tbSelectionTail = `  File "{odoo}/odoo/fields.py", line 2828, in convert_t
   File "{odoo}/odoo/fields.py", line 2838, in convert_to_cache
 `
 
-// x2m is a one2many/many2many value written by create/write. zohosync
-// writes none: only the empty ones the recordings send (False, [] or a
-// clear command) are emulated, and clear the field.
-type x2m struct{}
+// x2m is a one2many/many2many value written by create/write: the empty ones
+// the recordings send (False, [] or a clear command) clear the field; on a
+// stored many2many (attribute lines' value_ids), SET (6, 0, ids), LINK
+// (4, id), UNLINK (3, id) and a bare list of ids are emulated too.
+type x2m struct {
+	cmds [][2]any // (6, []int) | (4, int) | (3, int) | (5, nil), in order
+}
 
 func (e *env) convertX2many(model string, f *fieldDef, v any, tb string) (any, *odooError) {
 	list, isList := v.([]any)
 	if v == nil || v == false || isList && len(list) == 0 {
-		return &x2m{}, nil
+		return &x2m{cmds: [][2]any{{5, nil}}}, nil
 	}
 	if !isList {
 		return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
 	}
+	out := &x2m{}
+	m2m := f.typ == "many2many" && f.stored
+	var bare []int
 	for _, c := range list {
-		if t, ok := c.([]any); !ok || len(t) == 0 || t[0] != 5 {
+		if id, ok := c.(int); ok && m2m {
+			bare = append(bare, id)
+			continue
+		}
+		t, ok := c.([]any)
+		if !ok || len(t) == 0 {
+			return nil, pyError(tb, "NotImplementedError", fmt.Sprintf("odootest does not emulate this command on %s.%s: %s", model, f.name, pyRepr(v)))
+		}
+		switch {
+		case t[0] == 5:
+			out.cmds = append(out.cmds, [2]any{5, nil})
+		case m2m && t[0] == 6 && len(t) == 3:
+			ids, ok := toIDs(t[2])
+			if !ok {
+				return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
+			}
+			out.cmds = append(out.cmds, [2]any{6, ids})
+		case m2m && (t[0] == 4 || t[0] == 3) && len(t) >= 2:
+			id, ok := t[1].(int)
+			if !ok {
+				return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
+			}
+			out.cmds = append(out.cmds, [2]any{t[0], id})
+		default:
 			return nil, pyError(tb, "NotImplementedError", fmt.Sprintf("odootest does not emulate this command on %s.%s: %s", model, f.name, pyRepr(v)))
 		}
 	}
-	return &x2m{}, nil
+	if bare != nil {
+		out.cmds = append(out.cmds, [2]any{6, bare})
+	}
+	if m2m {
+		for _, c := range out.cmds {
+			var ids []int
+			switch x := c[1].(type) {
+			case []int:
+				ids = x
+			case int:
+				ids = []int{x}
+			}
+			for _, id := range ids {
+				if !e.exists(f.relation, id) {
+					return nil, missingError(f.relation, []int{id}, e.uid)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// apply runs the commands on the current ids.
+func (x *x2m) apply(cur []int) []int {
+	out := slices.Clone(cur)
+	for _, c := range x.cmds {
+		switch c[0] {
+		case 5:
+			out = []int{}
+		case 6:
+			out = slices.Clone(c[1].([]int))
+		case 4:
+			if !slices.Contains(out, c[1].(int)) {
+				out = append(out, c[1].(int))
+			}
+		case 3:
+			out = slices.DeleteFunc(out, func(i int) bool { return i == c[1].(int) })
+		}
+	}
+	if out == nil {
+		out = []int{}
+	}
+	return out
 }
 
 // floatRound mimics odoo.tools.float_round (HALF-UP) followed by the
