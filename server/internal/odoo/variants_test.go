@@ -3,9 +3,9 @@ package odoo_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	pngpkg "image/png"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"

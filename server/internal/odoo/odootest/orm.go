@@ -1,10 +1,10 @@
 package odootest
 
 import (
-	"slices"
 	"encoding/base64"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"

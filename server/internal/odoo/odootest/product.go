@@ -1,8 +1,8 @@
 package odootest
 
 import (
-	"slices"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
