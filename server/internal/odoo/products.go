@@ -292,12 +292,17 @@ type LoadResult struct {
 // creates its product and its external id in one transaction, or updates the
 // product when the external id exists. All or nothing per call.
 func (c *Client) Load(ctx context.Context, columns []string, rows [][]string) (LoadResult, error) {
+	return c.loadModel(ctx, ProductModel, columns, rows)
+}
+
+// loadModel is Load on another model (variants: docs/odoo.md#attributes-and-variants).
+func (c *Client) loadModel(ctx context.Context, model string, columns []string, rows [][]string) (LoadResult, error) {
 	data := make([]any, len(rows))
 	for i, r := range rows {
 		data[i] = toAny(r)
 	}
 	var res map[string]any
-	err := c.Execute(ctx, ProductModel, "load", []any{toAny(columns), data},
+	err := c.Execute(ctx, model, "load", []any{toAny(columns), data},
 		map[string]any{"context": writeContext()}, &res)
 	if err != nil {
 		return LoadResult{}, err

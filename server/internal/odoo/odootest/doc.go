@@ -32,7 +32,9 @@
 // every row of load()'s upsert), so replaying the recordings yields the
 // recorded ids.
 //
-// Models: product.template and its single variant product.product,
+// Models: product.template and its variants product.product (one, or one per
+// combination of its attribute lines' values: product.attribute, its values,
+// product.template.attribute.line and .value with price_extra; attributes.go),
 // uom.uom, uom.category, product.category, product.tag, ir.model.data,
 // res.users, res.partner, res.company, res.currency. Methods: search,
 // search_count, search_read, read, create, write, unlink, fields_get, load
@@ -48,8 +50,8 @@
 //
 // Known limits: one language (the lang context is accepted and ignored),
 // no chatter (message_* fields read empty), no ACLs (only admin can log
-// in), product attributes/variants beyond the single variant are not
-// emulated, one2many commands other than an empty list give fault 1
+// in), variants are generated as Odoo 17 does but not checked against a
+// recording of a real Odoo yet, one2many commands other than an empty list give fault 1
 // NotImplementedError, images are PNG/JPEG/GIF/BMP (plus SVG and WebP
 // stored as sent) scaled with nearest-neighbour, product.template's default
 // order "priority desc, name" (18: "is_favorite desc, name") is emulated as

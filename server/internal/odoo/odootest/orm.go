@@ -73,6 +73,10 @@ func (e *env) storedOrComputed(model string, id int, fname string) any {
 		if v, ok := e.variantCompute(id, r, fname); ok {
 			return v
 		}
+	case "product.template.attribute.value":
+		if fname == "name" {
+			return e.value("product.attribute.value", idOf(r["product_attribute_value_id"]), "name")
+		}
 	case "product.category":
 		switch fname {
 		case "complete_name", "display_name":
@@ -883,14 +887,19 @@ func (x *x2m) apply(cur []int) []int {
 func (e *env) convertX2many(model string, f *fieldDef, v any, tb string) (any, *odooError) {
 	list, isList := v.([]any)
 	if v == nil || v == false || isList && len(list) == 0 {
-		return &x2m{}, nil
+		return &x2m{cmds: []x2mCmd{{op: 5}}}, nil
 	}
 	if !isList {
 		return nil, valueError(tb, fmt.Sprintf("Wrong value for %s.%s: %s", model, f.name, pyRepr(v)))
 	}
 	notEmulated := pyError(tb, "NotImplementedError", fmt.Sprintf("odootest does not emulate this command on %s.%s: %s", model, f.name, pyRepr(v)))
 	x := &x2m{}
+	var bare []int
 	for _, c := range list {
+		if id, ok := c.(int); ok && f.typ == "many2many" {
+			bare = append(bare, id)
+			continue
+		}
 		t, ok := c.([]any)
 		if !ok || len(t) == 0 {
 			return nil, notEmulated
@@ -922,6 +931,9 @@ func (e *env) convertX2many(model string, f *fieldDef, v any, tb string) (any, *
 				}
 			}
 		}
+	}
+	if bare != nil {
+		x.cmds = append(x.cmds, x2mCmd{op: 6, ids: bare})
 	}
 	if len(x.cmds) == 0 {
 		x.cmds = []x2mCmd{{op: 5}}

@@ -2,6 +2,7 @@ package odootest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -81,6 +82,8 @@ func (e *env) templateCompute(id int, r row, fname string) (any, bool) {
 		return 1, true
 	case "product_variant_ids":
 		return nonNilInts(e.variantsOf(id, e.activeTest())), true
+	case "attribute_line_ids", "valid_product_template_attribute_line_ids":
+		return e.templateLines(id), true
 	case "product_variant_id":
 		vs := e.variantsOf(id, e.activeTest())
 		if len(vs) == 0 {
@@ -117,18 +120,24 @@ func (e *env) variantCompute(id int, r row, fname string) (any, bool) {
 			return v, true
 		}
 		return zeroValue(e.model("product.product").field(fname)), true
-	case "product_template_attribute_value_ids", "product_template_variant_value_ids", "additional_product_tag_ids",
-		"product_document_ids", "packaging_ids":
+	case "product_template_attribute_value_ids", "product_template_variant_value_ids":
+		if ps, ok := r["product_template_attribute_value_ids"].([]int); ok {
+			return slices.Clone(ps), true
+		}
 		return []int{}, true
+	case "additional_product_tag_ids", "product_document_ids", "packaging_ids":
+		return []int{}, true
+	case "attribute_line_ids", "valid_product_template_attribute_line_ids":
+		return e.templateLines(tmpl), true
 	case "display_name", "partner_ref":
 		return e.displayName("product.product", id), true
 	case "code":
 		return r["default_code"], true
 	case "lst_price":
 		lp, _ := e.value("product.template", tmpl, "list_price").(float64)
-		return floatRound(lp, 2), true
+		return floatRound(lp+e.variantPriceExtra(r), 2), true
 	case "price_extra":
-		return 0.0, true
+		return e.variantPriceExtra(r), true
 	case "is_product_variant":
 		return true, true
 	case "all_product_tag_ids":

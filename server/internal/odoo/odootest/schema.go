@@ -333,6 +333,8 @@ func newSchema(version string, stock, account bool) *schema {
 	s.models[pc.name] = finish(pc)
 
 	// ---------------------------------------------------------- product.tag
+	addAttributeModels(s)
+
 	tg := &modelDef{name: "product.tag", description: "Product Tag", order: "sequence, id", recName: "name"}
 	tg.add(fd("name", "char", "Tag Name", "R", "S", "T"))
 	tg.add(fd("sequence", "integer", "Sequence", "S"))
